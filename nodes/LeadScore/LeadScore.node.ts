@@ -1,0 +1,75 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { parseProtocolJson } from '../engine/common/schema';
+import { parseTimestamp } from '../engine/common/time';
+import { compileScorer } from '../engine/scoring';
+import { processItems } from '../shared/items';
+import { leadScoreProperties } from './description';
+import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
+
+export class LeadScore implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lead Score',
+		name: 'leadScore',
+		icon: { light: 'file:leadScore.svg', dark: 'file:leadScore.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["rulesSource"] === "json" ? "Rules from JSON" : "Point table" }}',
+		description: 'Scores leads on fit and engagement, with decay, caps, velocity and an A1-D4 grade',
+		defaults: { name: 'Lead Score' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		properties: leadScoreProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const zone = this.getTimezone();
+		return processItems(
+			this,
+			1,
+			() => {
+				const options = this.getNodeParameter('options', 0, {}) as { asOf?: string; outputField?: string; includeBreakdown?: boolean };
+				// "Score As Of" may be an expression per item; a fixed value is read once.
+				const asOfIsExpression = String((this.getNode().parameters.options as IDataObject | undefined)?.asOf ?? '').startsWith('=');
+				return {
+					scorer: compileScorer(readProtocol(this)),
+					outputField: options.outputField || 'score',
+					includeBreakdown: options.includeBreakdown !== false,
+					fixedAsOf: asOfIsExpression ? undefined : readAsOf(options.asOf, zone),
+				};
+			},
+			(item, i, { scorer, outputField, includeBreakdown, fixedAsOf }) => {
+				const asOf = fixedAsOf ?? readAsOf(this.getNodeParameter('options.asOf', i, ''), zone);
+				const score: IDataObject = { ...scorer.score(item.json, asOf, zone) };
+				if (!includeBreakdown) delete score.breakdown;
+				return { output: 0, json: { ...item.json, [outputField]: score } };
+			},
+		);
+	}
+}
+
+/** The rules from the point table or the JSON parameter, before validation. */
+function readProtocol(ctx: IExecuteFunctions): unknown {
+	const source = ctx.getNodeParameter('rulesSource', 0) as 'editor' | 'json';
+	if (source === 'json') return parseProtocolJson(ctx.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
+	const rows = (name: string) => (ctx.getNodeParameter(name, 0, {}) as { rules?: unknown[] }).rules ?? [];
+	return editorRowsToProtocol({
+		fit: rows('fitRules') as AttributeRow[],
+		engagement: rows('engagementRules') as EngagementRow[],
+		negative: rows('negativeRules') as AttributeRow[],
+		settings: ctx.getNodeParameter('settings', 0, {}) as EditorSettings,
+	});
+}
+
+function readAsOf(value: unknown, zone: string): number {
+	if (value === undefined || value === null || value === '') return Date.now();
+	return parseTimestamp(value, 'Score As Of', zone);
+}

@@ -1,0 +1,222 @@
+/**
+ * The point table as the editor shows it (rows of plain strings and numbers) and back.
+ * The editor's defaults are derived from the engine's default protocol, so there is one
+ * source for the standard table.
+ */
+import { ProtocolError } from '../engine/common/errors';
+import {
+	DEFAULT_PROTOCOL,
+	type AttributeOperator,
+	type AttributeRule,
+	type Decay,
+	type EngagementRule,
+	type ScoringProtocol,
+	type ScoringProtocolInput,
+	type SeniorityLevel,
+} from '../engine/scoring';
+
+export interface AttributeRow {
+	label: string;
+	field: string;
+	operator: AttributeOperator;
+	value?: string;
+	seniority?: SeniorityLevel;
+	min?: number;
+	max?: number;
+	points: number;
+	why?: string;
+}
+
+export const STANDARD_ACTIVITY_TYPES = [
+	'page_view',
+	'content_download',
+	'webinar_attended',
+	'email_open',
+	'email_click',
+	'form_submit',
+	'demo_request',
+] as const;
+
+export interface EngagementRow {
+	label: string;
+	activityType: string;
+	customActivityType?: string;
+	contentContains?: string;
+	points: number;
+	capPoints?: number;
+	capWindowDays?: number;
+	why?: string;
+}
+
+export interface EditorSettings {
+	decay?: Decay['kind'];
+	halfLifeDays?: number;
+	linearPercent?: number;
+	linearPeriodDays?: number;
+	totalCap?: number;
+	totalMin?: number;
+	fitCap?: number;
+	engagementCap?: number;
+	velocityWindowDays?: number;
+	fitGrade?: string;
+	engagementGrade?: string;
+	thresholds?: string;
+	activitiesField?: string;
+	activityTypeField?: string;
+	activityTimeField?: string;
+	activityIdField?: string;
+	activityUrlField?: string;
+	activityAssetField?: string;
+	activityCampaignField?: string;
+	activityTitleField?: string;
+}
+
+export interface EditorRules {
+	fit: AttributeRow[];
+	engagement: EngagementRow[];
+	negative: AttributeRow[];
+	settings: EditorSettings;
+}
+
+const list = (text: string | undefined) =>
+	(text ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+
+export function protocolToEditorRows(protocol: ScoringProtocol): Omit<EditorRules, 'settings'> {
+	const attributeRow = (rule: AttributeRule): AttributeRow => {
+		const row: AttributeRow = { label: rule.label ?? rule.id ?? '', field: rule.field, operator: rule.operator, points: rule.points, why: rule.why ?? '' };
+		if (rule.operator === 'between') [row.min, row.max] = rule.value as [number, number];
+		else if (rule.operator === 'seniorityAtLeast') row.seniority = rule.value as SeniorityLevel;
+		else if (Array.isArray(rule.value)) row.value = rule.value.join(', ');
+		else if (rule.value !== undefined) row.value = String(rule.value);
+		return row;
+	};
+	const engagementRow = (rule: EngagementRule): EngagementRow => {
+		const [type] = rule.activity;
+		const standard = (STANDARD_ACTIVITY_TYPES as readonly string[]).includes(type);
+		return {
+			label: rule.label ?? rule.id ?? '',
+			activityType: standard ? type : 'custom',
+			...(standard ? {} : { customActivityType: rule.activity.join(', ') }),
+			contentContains: (rule.contentContains ?? []).join(', '),
+			points: rule.points,
+			capPoints: rule.cap?.points ?? 0,
+			capWindowDays: rule.cap?.windowDays ?? 0,
+			why: rule.why ?? '',
+		};
+	};
+	return {
+		fit: protocol.fit.map(attributeRow),
+		engagement: protocol.engagement.map(engagementRow),
+		negative: protocol.negative.map(attributeRow),
+	};
+}
+
+/** Builds the protocol from the editor's rows; anything the settings leave out takes the default. */
+export function editorRowsToProtocol(rules: EditorRules): ScoringProtocolInput {
+	const attributeRule = (row: AttributeRow, where: string): AttributeRule => {
+		const rule: AttributeRule = { label: row.label || undefined, field: row.field, operator: row.operator, points: row.points, why: row.why || undefined };
+		switch (row.operator) {
+			case 'between':
+				rule.value = [requireNumber(row.min, `${where} › Min`), requireNumber(row.max, `${where} › Max`)];
+				break;
+			case 'seniorityAtLeast':
+				rule.value = row.seniority ?? 'director';
+				break;
+			case 'greaterThan':
+			case 'lessThan':
+				rule.value = requireNumber(row.value === undefined || row.value === '' ? undefined : Number(row.value), `${where} › Value`);
+				break;
+			case 'oneOf':
+			case 'contains':
+			case 'emailDomainIn':
+				rule.value = list(row.value);
+				break;
+			case 'exists':
+			case 'notExists':
+			case 'isTrue':
+			case 'freeEmailDomain':
+				break;
+			default:
+				rule.value = row.value ?? '';
+		}
+		return stripUndefined(rule);
+	};
+	const engagementRule = (row: EngagementRow): EngagementRule => {
+		const activity = row.activityType === 'custom' ? list(row.customActivityType) : [row.activityType];
+		return stripUndefined({
+			label: row.label || undefined,
+			activity,
+			contentContains: list(row.contentContains),
+			points: row.points,
+			cap: row.capPoints ? { points: row.capPoints, ...(row.capWindowDays ? { windowDays: row.capWindowDays } : {}) } : undefined,
+			why: row.why || undefined,
+		});
+	};
+	const s = rules.settings;
+	const protocol: ScoringProtocolInput = {
+		fit: rules.fit.map((row, i) => attributeRule(row, `Fit rule ${i + 1} (${row.label || row.field})`)),
+		engagement: rules.engagement.map(engagementRule),
+		negative: rules.negative.map((row, i) => attributeRule(row, `Negative rule ${i + 1} (${row.label || row.field})`)),
+	};
+	if (s.decay === 'none') protocol.decay = { kind: 'none' };
+	else if (s.decay === 'linear') protocol.decay = { kind: 'linear', percent: s.linearPercent ?? 10, periodDays: s.linearPeriodDays ?? 30 };
+	else if (s.decay === 'halfLife' || s.halfLifeDays !== undefined) protocol.decay = { kind: 'halfLife', halfLifeDays: s.halfLifeDays ?? 30 };
+	const caps = { ...DEFAULT_PROTOCOL.caps };
+	if (s.totalCap !== undefined) caps.total = s.totalCap > 0 ? s.totalCap : undefined;
+	if (s.totalMin !== undefined) caps.totalMin = s.totalMin;
+	if (s.fitCap) caps.fit = s.fitCap;
+	if (s.engagementCap) caps.engagement = s.engagementCap;
+	protocol.caps = stripUndefined(caps);
+	if (s.velocityWindowDays !== undefined) protocol.velocity = { windowDays: s.velocityWindowDays };
+	if (s.fitGrade || s.engagementGrade) {
+		protocol.grade = {
+			...(s.fitGrade ? { fit: gradeThresholds(s.fitGrade, 'Fit Grade Thresholds') } : {}),
+			...(s.engagementGrade ? { engagement: gradeThresholds(s.engagementGrade, 'Engagement Grade Thresholds') } : {}),
+		};
+	}
+	if (s.thresholds !== undefined) protocol.thresholds = parseThresholds(s.thresholds);
+	const fields = stripUndefined({
+		activities: s.activitiesField || undefined,
+		activityType: s.activityTypeField || undefined,
+		activityTime: s.activityTimeField || undefined,
+		activityId: s.activityIdField || undefined,
+		activityUrl: s.activityUrlField || undefined,
+		activityAsset: s.activityAssetField || undefined,
+		activityCampaign: s.activityCampaignField || undefined,
+		activityTitle: s.activityTitleField || undefined,
+	});
+	if (Object.keys(fields).length > 0) protocol.fields = fields;
+	return protocol;
+}
+
+function requireNumber(value: number | undefined, where: string): number {
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw ProtocolError.at(where, 'must be a number');
+	return value;
+}
+
+function gradeThresholds(text: string, where: string): [number, number, number] {
+	const numbers = list(text).map(Number);
+	if (numbers.length !== 3 || numbers.some((n) => !Number.isFinite(n))) {
+		throw ProtocolError.at(where, `takes three numbers separated by commas (e.g. "25, 15, 5"), got "${text}"`);
+	}
+	return numbers as [number, number, number];
+}
+
+/** "MQL=50, SQL=70" */
+function parseThresholds(text: string): Array<{ name: string; score: number }> {
+	return list(text).map((part) => {
+		const [name, score] = part.split('=').map((s) => s.trim());
+		const value = Number(score);
+		if (!name || score === undefined || !Number.isFinite(value)) {
+			throw ProtocolError.at('Thresholds', `takes name=score pairs separated by commas (e.g. "MQL=50, SQL=70"), got "${part}"`);
+		}
+		return { name, score: value };
+	});
+}
+
+function stripUndefined<T extends object>(value: T): T {
+	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,5 @@
+export { compileScorer, readNumber, type LeadScorer } from './score';
+export { normalizeProtocol, modelIdOf, normalizeActivityType, type NormalizedProtocol } from './compile';
+export * from './protocol';
+export * from './result';
+export { classifyTitle, SENIORITY_LEVELS, SENIORITY_LABELS, type SeniorityLevel } from './seniority';

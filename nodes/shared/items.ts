@@ -1,0 +1,82 @@
+/**
+ * Per-item error handling shared by every node: n8n sends an item to the error output only
+ * when the node caught the error itself, so each node catches per item and uses these.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { LeadDataError, ProtocolError } from '../engine/common/errors';
+
+/** Wraps an engine error for n8n: names the item, and keeps the field and expectation. */
+export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError {
+	if (error instanceof NodeOperationError) return error;
+	const message = error instanceof Error ? error.message : String(error);
+	if (error instanceof ProtocolError) {
+		return new NodeOperationError(ctx.getNode(), `Invalid protocol: ${message}`, {
+			description: 'Fix the rules in the node parameters; no item was processed.',
+		});
+	}
+	const where = itemIndex === undefined ? '' : `Item ${itemIndex}: `;
+	return new NodeOperationError(ctx.getNode(), `${where}${message}`, {
+		itemIndex,
+		description: error instanceof LeadDataError ? `The field "${error.field}" of item ${itemIndex} must be ${error.expected}.` : undefined,
+	});
+}
+
+/**
+ * The item that leaves on the error output (or the main output under "continue"): the input
+ * fields, kept so nothing is lost, plus `error` (the message) and, for bad data, `details`
+ * with the field at fault and what it must be.
+ *
+ * On the error output n8n merges the input item's fields in by itself, and it recognises an
+ * error item only when its json holds nothing but `error`, `message` and `details`; setting
+ * `item.error` instead would make n8n replace the json with the message alone.
+ */
+export function errorItem(ctx: IExecuteFunctions, item: INodeExecutionData, itemIndex: number, error: unknown): INodeExecutionData {
+	const nodeError = toNodeError(ctx, error, itemIndex);
+	const errorJson: IDataObject = {
+		error: nodeError.message,
+		...(error instanceof LeadDataError ? { details: { item: itemIndex, field: error.field, expected: error.expected } } : {}),
+	};
+	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
+	return { json: toErrorOutput ? errorJson : { ...item.json, ...errorJson }, pairedItem: { item: itemIndex } };
+}
+
+/** Where one input item goes: the output index and the JSON it leaves with. */
+export interface Routed {
+	output: number;
+	json: IDataObject;
+}
+
+/**
+ * The item loop every node shares. `prepare` runs once per execution (compile the protocol,
+ * open the store); if it fails, the run stops, or under "continue on fail" every item leaves
+ * with that error, so none is lost and none passes on unprocessed. Each item is handled in
+ * turn and leaves on exactly one output, with pairedItem set, or as an error item.
+ */
+export async function processItems<P>(
+	ctx: IExecuteFunctions,
+	outputCount: number,
+	prepare: () => P | Promise<P>,
+	handle: (item: INodeExecutionData, itemIndex: number, prepared: P) => Routed | Promise<Routed>,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
+	let prepared: P;
+	try {
+		prepared = await prepare();
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
+		outputs[0] = items.map((item, index) => errorItem(ctx, item, index, error));
+		return outputs;
+	}
+	for (let index = 0; index < items.length; index++) {
+		try {
+			const { output, json } = await handle(items[index], index, prepared);
+			outputs[output].push({ json, pairedItem: { item: index } });
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, index);
+			outputs[0].push(errorItem(ctx, items[index], index, error));
+		}
+	}
+	return outputs;
+}

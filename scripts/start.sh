@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The main job (`npm start`): builds and packs this package, installs the tarball into a local n8n
+# user folder (.n8n-dev/) the way a user installs a community package, imports the template
+# workflows, and runs n8n 2.x in the foreground, ready in the browser. Ctrl-C stops it.
+#
+# Settings (environment):
+#   LEAD_HANDOFF_PORT (or N8N_PORT)          port of the editor, default 5678
+#   N8N_LISTEN_ADDRESS                       default 127.0.0.1; 0.0.0.0 to reach it from elsewhere
+#   LEAD_HANDOFF_OWNER_EMAIL / _PASSWORD     the login created on first start
+#   LEAD_HANDOFF_USER_FOLDER                 n8n's user folder, default .n8n-dev in the clone
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+. scripts/lib.sh
+use_node24
+ensure_deps
+
+PORT="${LEAD_HANDOFF_PORT:-${N8N_PORT:-5678}}"
+LISTEN="${N8N_LISTEN_ADDRESS:-127.0.0.1}"
+OWNER_EMAIL="${LEAD_HANDOFF_OWNER_EMAIL:-admin@lead-handoff.local}"
+OWNER_PASSWORD="${LEAD_HANDOFF_OWNER_PASSWORD:-LeadHandoff2026}"
+USER_FOLDER="${LEAD_HANDOFF_USER_FOLDER:-$ROOT/.n8n-dev}"
+NODES_DIR="$USER_FOLDER/.n8n/nodes"
+PACK_DIR="$USER_FOLDER/pack"
+
+N8N_BIN="$(bash scripts/ensure-n8n.sh)"
+
+log "build"
+npm run --silent build >&2
+
+# Pack what users get from the registry (prepack would build a second time).
+rm -rf "$PACK_DIR" && mkdir -p "$PACK_DIR"
+npm pack --ignore-scripts --silent --pack-destination "$PACK_DIR" >/dev/null
+TARBALL="$(ls "$PACK_DIR"/n8n-nodes-lead-handoff-*.tgz)"
+WANT="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
+STAMP="$NODES_DIR/.lead-handoff-tarball.sha256"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  log "installing the package into $NODES_DIR"
+  # A fresh nodes folder: npm would keep the old copy of a tarball with an unchanged version.
+  rm -rf "$NODES_DIR" && mkdir -p "$NODES_DIR"
+  echo '{"name":"installed-nodes","private":true,"dependencies":{}}' > "$NODES_DIR/package.json"
+  # --omit=peer: n8n provides n8n-workflow; without it npm pulls it and compiles native modules.
+  (cd "$NODES_DIR" && npm install --omit=peer --ignore-scripts --no-audit --no-fund --loglevel=error "$TARBALL" >&2)
+  echo "$WANT" > "$STAMP"
+else
+  log "package unchanged since the last install"
+fi
+
+export N8N_USER_FOLDER="$USER_FOLDER"
+export N8N_PORT="$PORT"
+export N8N_LISTEN_ADDRESS="$LISTEN"
+export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((PORT + 1))}"
+export N8N_DIAGNOSTICS_ENABLED="${N8N_DIAGNOSTICS_ENABLED:-false}"
+export N8N_VERSION_NOTIFICATIONS_ENABLED="${N8N_VERSION_NOTIFICATIONS_ENABLED:-false}"
+export N8N_PERSONALIZATION_ENABLED="${N8N_PERSONALIZATION_ENABLED:-false}"
+# Plain http on this machine: the login cookie must not require https.
+export N8N_SECURE_COOKIE="${N8N_SECURE_COOKIE:-false}"
+export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-warn}"
+
+# Templates: one import for all of them. Each keeps the id in its JSON, so a re-run updates the
+# workflow instead of adding a copy; a file without an id gets one derived from its name.
+shopt -s nullglob
+templates=(workflows/*.json)
+if [ ${#templates[@]} -gt 0 ]; then
+  IMPORT_DIR="$USER_FOLDER/import"
+  rm -rf "$IMPORT_DIR" && mkdir -p "$IMPORT_DIR"
+  node -e '
+    const fs = require("fs"), path = require("path"), crypto = require("crypto");
+    const [out, ...files] = process.argv.slice(1);
+    for (const file of files) {
+      const wf = JSON.parse(fs.readFileSync(file, "utf8"));
+      wf.id ??= crypto.createHash("sha256").update("lead-handoff-template:" + path.basename(file)).digest("hex").slice(0, 16);
+      fs.writeFileSync(path.join(out, path.basename(file)), JSON.stringify(wf));
+    }' "$IMPORT_DIR" "${templates[@]}"
+  log "importing ${#templates[@]} template workflow(s)"
+  N8N_LOG_LEVEL=error "$N8N_BIN" import:workflow --separate --input="$IMPORT_DIR" >&2
+fi
+
+URL="http://localhost:$PORT"
+# Once n8n answers: create the owner on first start, then say where to log in.
+(
+  for _ in $(seq 1 360); do
+    kill -0 "$$" 2>/dev/null || exit 0
+    if settings="$(curl -fsS "http://127.0.0.1:$PORT/rest/settings" 2>/dev/null)" && [[ "$settings" == \{* ]]; then
+      if [[ "$settings" == *'"showSetupOnFirstLoad":true'* ]]; then
+        body="$(node -e 'console.log(JSON.stringify({ email: process.argv[1], firstName: "Lead", lastName: "Handoff", password: process.argv[2] }))' "$OWNER_EMAIL" "$OWNER_PASSWORD")"
+        if curl -fsS -o /dev/null -H 'content-type: application/json' -d "$body" "http://127.0.0.1:$PORT/rest/owner/setup"; then
+          log "created the owner account"
+        else
+          log "could not create the owner account (password: 8-64 characters, a digit and an uppercase letter)"
+        fi
+      fi
+      {
+        echo
+        echo "  n8n is ready with n8n-nodes-lead-handoff installed: $URL"
+        echo "  login: $OWNER_EMAIL / $OWNER_PASSWORD   (set on first start; change it in n8n's settings)"
+        echo "  Ctrl-C stops n8n."
+        echo
+      } >&2
+      exit 0
+    fi
+    sleep 0.5
+  done
+  log "n8n did not answer on $URL after 3 minutes"
+) &
+
+log "starting n8n $N8N_VERSION on $URL (user folder $USER_FOLDER)"
+# n8n replaces this shell: Ctrl-C reaches it directly and it shuts down cleanly.
+exec "$N8N_BIN" start
