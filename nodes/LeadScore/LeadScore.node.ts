@@ -7,12 +7,15 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { withPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { parseTimestamp } from '../engine/common/time';
-import { compileScorer } from '../engine/scoring';
+import { compileScorer, leadKeyOf } from '../engine/scoring';
 import { processItems } from '../shared/items';
+import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { leadScoreProperties } from './description';
 import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
+import { recordAndRescore } from './recordAndRescore';
 
 export class LeadScore implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,36 +24,52 @@ export class LeadScore implements INodeType {
 		icon: { light: 'file:leadScore.svg', dark: 'file:leadScore.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["rulesSource"] === "json" ? "Rules from JSON" : "Point table" }}',
+		subtitle: '={{ ($parameter["mode"] === "recordAndRescore" ? "Record and rescore, " : "") + ($parameter["rulesSource"] === "json" ? "rules from JSON" : "point table") }}',
 		description: 'Scores leads on fit and engagement, with decay, caps, velocity and an A1-D4 grade',
 		defaults: { name: 'Lead Score' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		usableAsTool: true,
+		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest', displayOptions: { show: { mode: ['recordAndRescore'] } } }],
 		properties: leadScoreProperties,
 	};
+
+	methods = { credentialTest: storeCredentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
 		return processItems(
 			this,
 			1,
-			() => {
+			async () => {
 				const options = this.getNodeParameter('options', 0, {}) as { asOf?: string; outputField?: string; includeBreakdown?: boolean };
 				// "Score As Of" may be an expression per item; a fixed value is read once.
 				const asOfIsExpression = String((this.getNode().parameters.options as IDataObject | undefined)?.asOf ?? '').startsWith('=');
+				const recording = this.getNodeParameter('mode', 0, 'score') === 'recordAndRescore';
+				const scorer = compileScorer(readProtocol(this));
 				return {
-					scorer: compileScorer(readProtocol(this)),
+					scorer,
+					store: recording ? await openStoreFor(this) : undefined,
+					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
 					fixedAsOf: asOfIsExpression ? undefined : readAsOf(options.asOf, zone),
 				};
 			},
-			(item, i, { scorer, outputField, includeBreakdown, fixedAsOf }) => {
+			async (item, i, { scorer, store, ledgerInOutput, outputField, includeBreakdown, fixedAsOf }) => {
 				const asOf = fixedAsOf ?? readAsOf(this.getNodeParameter('options.asOf', i, ''), zone);
-				const score: IDataObject = { ...scorer.score(item.json, asOf, zone) };
+				let json: IDataObject = item.json;
+				let score: IDataObject;
+				if (store) {
+					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
+					const result = await recordAndRescore(store, scorer, item.json, leadKey, asOf, zone);
+					score = { ...result.score, ...result.history };
+					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
+				} else {
+					score = { ...scorer.score(item.json, asOf, zone) };
+				}
 				if (!includeBreakdown) delete score.breakdown;
-				return { output: 0, json: { ...item.json, [outputField]: score } };
+				return { output: 0, json: { ...json, [outputField]: score } };
 			},
 		);
 	}

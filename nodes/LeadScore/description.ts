@@ -91,7 +91,50 @@ const engagementRuleValues: INodeProperties[] = [
 
 const editorOnly = { show: { rulesSource: ['editor'] } };
 
+const recordMode = { show: { mode: ['recordAndRescore'] } };
+
 export const leadScoreProperties: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Score Each Item',
+				value: 'score',
+				description: 'Score the lead from the activities on the item; nothing is stored',
+				action: 'Score each item',
+			},
+			{
+				name: 'Record Activities and Rescore',
+				value: 'recordAndRescore',
+				description: "Add the item's activities to the lead's history in the store, then score the whole history",
+				action: 'Record activities and rescore',
+			},
+		],
+		default: 'score',
+	},
+	{
+		displayName: 'Lead Key',
+		name: 'leadKey',
+		type: 'string',
+		default: '={{ $json.email }}',
+		required: true,
+		displayOptions: recordMode,
+		description: 'Identifies the lead in the store: its email address (compared without case) or CRM record ID',
+	},
+	{
+		displayName: 'Activities in Output',
+		name: 'outputActivities',
+		type: 'options',
+		displayOptions: recordMode,
+		options: [
+			{ name: 'Whole History', value: 'ledger', description: "The lead's recorded activities, oldest first, so later nodes see the history" },
+			{ name: 'As Received', value: 'received', description: 'Only the activities this item brought' },
+		],
+		default: 'ledger',
+	},
 	{
 		displayName: 'Rules Source',
 		name: 'rulesSource',

@@ -25,6 +25,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 /** Template workflows refer to these names; changing one breaks every imported workflow. */
 const FIXED_NODE_NAMES: Record<string, string> = {
 	LeadScore: 'leadScore',
+	LeadHandoffData: 'leadHandoffData',
 };
 
 describe('the published package', () => {

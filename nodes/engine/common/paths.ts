@@ -35,3 +35,15 @@ export function getPath(source: unknown, path: string): unknown {
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null;
 }
+
+/**
+ * A copy of `source` with `value` at `path`: the objects along the path are copied, nothing else,
+ * so the caller's item is never changed.
+ */
+export function withPath<T extends Record<string, unknown>>(source: T, path: string, value: unknown): T {
+	const [head, ...rest] = parsePath(path);
+	if (head === undefined) return source;
+	const current = source[head];
+	const next = rest.length === 0 ? value : withPath(isObject(current) && !Array.isArray(current) ? current : {}, rest.join('.'), value);
+	return { ...source, [head]: next };
+}

@@ -3,3 +3,4 @@ export { normalizeProtocol, modelIdOf, normalizeActivityType, type NormalizedPro
 export * from './protocol';
 export * from './result';
 export { classifyTitle, SENIORITY_LEVELS, SENIORITY_LABELS, type SeniorityLevel } from './seniority';
+export { activitiesFromLedger, ledgerEntries, leadKeyOf, scoreHistory, snapshotKeyOf, type LedgerEntry, type ScoreHistory, type StoredActivity } from './ledger';

@@ -38,6 +38,10 @@ export interface LeadScorer {
 	readonly modelId: string;
 	/** Reads and checks the lead's activities; throws LeadDataError naming the bad field. */
 	readActivities(lead: Lead, zone: string): Activity[];
+	/** The lead's activities as given (the entries of the activities field), unread. */
+	rawActivities(lead: Lead): unknown[];
+	/** Reads one activity entry; `path` names it in errors. */
+	readActivity(entry: unknown, path: string, zone: string): Activity;
 	/** Scores a lead whose activities were read already (the stateful mode reads them from the ledger). */
 	scoreWith(lead: Lead, activities: readonly Activity[], asOf: number): LeadScoreResult;
 	/** Reads the lead's own activities and scores it. */
@@ -75,12 +79,15 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 	const [fitA, fitB, fitC] = protocol.grade.fit;
 	const [eng1, eng2, eng3] = protocol.grade.engagement;
 
-	const readActivities = (lead: Lead, zone: string): Activity[] => {
+	const rawActivities = (lead: Lead): unknown[] => {
 		const raw = get.activities(lead);
 		if (raw === undefined || raw === null) return [];
 		if (!Array.isArray(raw)) throw new LeadDataError(f.activities, 'an array of activities', raw);
-		return raw.map((entry, index) => readActivity(entry, `${f.activities}[${index}]`, zone));
+		return raw;
 	};
+
+	const readActivities = (lead: Lead, zone: string): Activity[] =>
+		rawActivities(lead).map((entry, index) => readActivity(entry, `${f.activities}[${index}]`, zone));
 
 	const readActivity = (entry: unknown, path: string, zone: string): Activity => {
 		if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
@@ -155,6 +162,8 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 		protocol,
 		modelId,
 		readActivities,
+		rawActivities,
+		readActivity,
 		scoreWith,
 		score: (lead, asOf, zone) => scoreWith(lead, readActivities(lead, zone), asOf),
 		thresholdsReached,

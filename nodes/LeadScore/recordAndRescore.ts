@@ -1,0 +1,46 @@
+/**
+ * "Record activities and rescore": the store calls around the pure scoring engine. Append the
+ * item's activities to the lead's ledger (a repeated event changes nothing), score the whole
+ * ledger, keep a snapshot, and say what changed since the last score.
+ */
+import {
+	activitiesFromLedger,
+	ledgerEntries,
+	scoreHistory,
+	snapshotKeyOf,
+	type LeadScorer,
+	type LeadScoreResult,
+	type ScoreHistory,
+} from '../engine/scoring';
+import type { Lead } from '../engine/common/types';
+import type { HandoffStore } from '../store';
+
+export async function recordAndRescore(
+	store: HandoffStore,
+	scorer: LeadScorer,
+	lead: Lead,
+	leadKey: string,
+	asOf: number,
+	zone: string,
+): Promise<{ score: LeadScoreResult; history: ScoreHistory; ledger: Array<Record<string, unknown>> }> {
+	const incoming = ledgerEntries(scorer, lead, zone);
+	const recorded = await store.recordActivities(leadKey, incoming);
+	const ledger = await store.listActivities(leadKey);
+	const score = scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf);
+	const snapshotKey = snapshotKeyOf(score, ledger.map((row) => row.key));
+	const previous = await store.latestScore(leadKey, { excluding: snapshotKey });
+	const { firstCrossed } = await store.saveScore(
+		leadKey,
+		{ snapshotKey, modelId: score.modelId, asOf, total: score.total, fit: score.fit, engagement: score.engagement, negative: score.negative, velocity: score.velocity, grade: score.grade, score: { ...score } },
+		scorer.thresholdsReached(score.total).map((name) => ({ name, at: asOf })),
+	);
+	const history = scoreHistory({
+		score,
+		leadKey,
+		thresholds: scorer.protocol.thresholds,
+		previous,
+		firstCrossed,
+		ledger: { activities: ledger.length, recorded: recorded.inserted, duplicates: recorded.duplicates },
+	});
+	return { score, history, ledger: ledger.map((row) => row.data) };
+}

@@ -1,0 +1,151 @@
+/**
+ * Versioned schema migrations, applied in order on first use and recorded in
+ * `schema_migrations`. Rules for adding one (hand-offs, round-robin cursors, SLA timers, ...):
+ *   - append a step with the next version; never edit or reorder a released step;
+ *   - write shared SQL (see dialect.ts): `lh.<table>`, BIGINT epoch milliseconds, JSONB, TEXT,
+ *     DOUBLE PRECISION; one statement per array entry;
+ *   - list every table that holds data about a lead in `leadTables` (with its lead column), so
+ *     privacy erasure deletes from it; the store tests check that no such table is missed.
+ */
+import type { Driver, Queryable } from './dialect';
+import { StoreError } from './errors';
+
+export interface LeadTable {
+	table: string;
+	column: string;
+}
+
+export interface Migration {
+	version: number;
+	name: string;
+	statements: string[];
+	leadTables: LeadTable[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{
+		version: 1,
+		name: 'activity ledger, score snapshots, threshold crossings, idempotency claims',
+		statements: [
+			`CREATE TABLE lh.activities (
+				lead_key TEXT NOT NULL,
+				activity_key TEXT NOT NULL,
+				type TEXT NOT NULL,
+				occurred_at BIGINT NOT NULL,
+				data JSONB NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				PRIMARY KEY (lead_key, activity_key)
+			)`,
+			`CREATE INDEX activities_by_time ON lh.activities (lead_key, occurred_at)`,
+			`CREATE TABLE lh.score_snapshots (
+				lead_key TEXT NOT NULL,
+				snapshot_key TEXT NOT NULL,
+				model_id TEXT NOT NULL,
+				as_of BIGINT NOT NULL,
+				total DOUBLE PRECISION NOT NULL,
+				fit DOUBLE PRECISION NOT NULL,
+				engagement DOUBLE PRECISION NOT NULL,
+				negative DOUBLE PRECISION NOT NULL,
+				velocity DOUBLE PRECISION,
+				grade TEXT,
+				score JSONB NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				PRIMARY KEY (lead_key, snapshot_key)
+			)`,
+			`CREATE INDEX score_snapshots_latest ON lh.score_snapshots (lead_key, as_of)`,
+			`CREATE TABLE lh.threshold_crossings (
+				lead_key TEXT NOT NULL,
+				threshold TEXT NOT NULL,
+				first_crossed_at BIGINT NOT NULL,
+				PRIMARY KEY (lead_key, threshold)
+			)`,
+			`CREATE TABLE lh.claims (
+				scope TEXT NOT NULL,
+				claim_key TEXT NOT NULL,
+				lead_key TEXT,
+				claimed_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, claim_key)
+			)`,
+			`CREATE INDEX claims_by_lead ON lh.claims (lead_key)`,
+		],
+		leadTables: [
+			{ table: 'activities', column: 'lead_key' },
+			{ table: 'score_snapshots', column: 'lead_key' },
+			{ table: 'threshold_crossings', column: 'lead_key' },
+			{ table: 'claims', column: 'lead_key' },
+		],
+	},
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Every table holding lead data, over all migrations, in creation order. */
+export function leadTables(migrations: readonly Migration[] = MIGRATIONS): LeadTable[] {
+	return migrations.flatMap((m) => m.leadTables);
+}
+
+const BOOTSTRAP = `CREATE TABLE IF NOT EXISTS lh.schema_migrations (
+	version BIGINT PRIMARY KEY,
+	name TEXT NOT NULL,
+	applied_at BIGINT NOT NULL
+)`;
+
+async function appliedVersions(q: Pick<Queryable, 'all'>): Promise<number[]> {
+	const rows = await q.all<{ version: number }>('SELECT version FROM lh.schema_migrations ORDER BY version');
+	return rows.map((r) => Number(r.version));
+}
+
+function checkNotNewer(versions: number[], latest: number, location: string): void {
+	const highest = versions.length ? versions[versions.length - 1] : 0;
+	if (highest > latest) {
+		// An older package must not write to a schema it does not fully know: erasure would miss
+		// the newer tables. Happens when n8n instances run different versions of this package.
+		throw new StoreError(
+			'schema-too-new',
+			`The store at ${location} was upgraded to schema version ${highest} by a newer n8n-nodes-lead-handoff; this one knows up to version ${latest}. Update n8n-nodes-lead-handoff on every n8n instance (main and workers).`,
+		);
+	}
+}
+
+export interface MigrationResult {
+	version: number;
+	/** Versions this call applied (empty when another process, or an earlier open, did). */
+	applied: number[];
+}
+
+/**
+ * Brings the store to the latest schema. Safe when several processes call it at once: the work
+ * happens under the driver's exclusive lock, and the list of applied versions is read under it.
+ */
+export async function migrate(driver: Driver, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): Promise<MigrationResult> {
+	const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+	// Fast path without the lock: already up to date (every open after the first).
+	if (await driver.tableExists('schema_migrations')) {
+		const versions = await appliedVersions(driver);
+		checkNotNewer(versions, latest, driver.location);
+		if (migrations.every((m) => versions.includes(m.version))) return { version: latest, applied: [] };
+	}
+	return driver.exclusive(async (tx) => {
+		await tx.exec(BOOTSTRAP);
+		const versions = await appliedVersions(tx);
+		checkNotNewer(versions, latest, driver.location);
+		const applied: number[] = [];
+		for (const migration of migrations) {
+			if (versions.includes(migration.version)) continue;
+			try {
+				for (const statement of migration.statements) await tx.exec(statement);
+			} catch (error) {
+				const cause = driver.explain(error);
+				throw new StoreError(cause.code === 'unknown' ? 'migration' : cause.code, `Store migration ${migration.version} (${migration.name}) failed at ${driver.location}: ${cause.message}`, { cause: error });
+			}
+			await tx.run('INSERT INTO lh.schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, now()]);
+			applied.push(migration.version);
+		}
+		return { version: latest, applied };
+	});
+}
+
+export async function currentVersion(q: Pick<Queryable, 'all'>): Promise<number> {
+	const rows = await q.all<{ version: number | null }>('SELECT max(version) AS version FROM lh.schema_migrations');
+	return Number(rows[0]?.version ?? 0);
+}

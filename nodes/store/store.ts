@@ -1,0 +1,262 @@
+/**
+ * The store's operations, written once over a Driver: the same SQL text and the same checks run
+ * on both backends. Every write is one statement or one transaction, keyed for idempotency;
+ * nothing is read, changed in JavaScript and written back.
+ */
+import type { Driver } from './dialect';
+import { StoreError } from './errors';
+import { currentVersion, leadTables, type LeadTable } from './migrations';
+import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
+
+/** PostgreSQL's btree rows hold at most ~2.7 kB: two keys of this size fit in a primary key. */
+const MAX_KEY_BYTES = 512;
+/** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
+const ROWS_PER_INSERT = 500;
+const EARLIEST = Number.MIN_SAFE_INTEGER;
+
+function invalid(message: string): StoreError {
+	return new StoreError('invalid-input', message);
+}
+
+export function checkKey(value: unknown, what: string): string {
+	if (typeof value !== 'string' || value.length === 0) throw invalid(`${what} must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}.`);
+	const bytes = Buffer.byteLength(value, 'utf8');
+	if (bytes > MAX_KEY_BYTES) throw invalid(`${what} is ${bytes} bytes long (UTF-8); at most ${MAX_KEY_BYTES} are allowed. Hash longer keys.`);
+	// PostgreSQL cannot store NUL in text; refuse it on both backends so they behave alike.
+	if (value.includes('\u0000')) throw invalid(`${what} contains a NUL character.`);
+	return value;
+}
+
+export function checkTime(value: unknown, what: string): number {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${what} must be a time in whole epoch milliseconds, got ${String(value)}.`);
+	return value;
+}
+
+function checkNumber(value: unknown, what: string): number {
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${what} must be a finite number, got ${String(value)}.`);
+	return value;
+}
+
+export function toJson(value: unknown, what: string): string {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be an object.`);
+	let json: string;
+	try {
+		json = JSON.stringify(value);
+	} catch (error) {
+		throw invalid(`${what} cannot be stored as JSON: ${(error as Error).message}`);
+	}
+	if (!json.startsWith('{')) throw invalid(`${what} must be a plain object.`);
+	// PostgreSQL's JSONB refuses \u0000; refuse it on both backends.
+	if (json.includes('\\u0000')) throw invalid(`${what} contains a NUL character.`);
+	return json;
+}
+
+interface ActivityRow {
+	activity_key: string;
+	type: string;
+	occurred_at: number;
+	data: unknown;
+	recorded_at: number;
+}
+
+interface SnapshotRow {
+	snapshot_key: string;
+	model_id: string;
+	as_of: number;
+	total: number;
+	fit: number;
+	engagement: number;
+	negative: number;
+	velocity: number | null;
+	grade: string | null;
+	score: unknown;
+	recorded_at: number;
+}
+
+export class SqlHandoffStore implements HandoffStore {
+	readonly kind;
+	readonly location;
+	private readonly leadTables: LeadTable[];
+
+	constructor(
+		private readonly driver: Driver,
+		private readonly now: () => number = Date.now,
+		private readonly onClose?: () => void,
+	) {
+		this.kind = driver.dialect.kind;
+		this.location = driver.location;
+		this.leadTables = leadTables();
+	}
+
+	async recordActivities(leadKey: string, activities: LedgerActivityInput[]): Promise<{ inserted: number; duplicates: number }> {
+		checkKey(leadKey, 'Lead key');
+		if (!Array.isArray(activities)) throw invalid('Activities must be a list.');
+		// Validate everything before writing anything; keep the first of keys repeated in the batch.
+		const rows = new Map<string, unknown[]>();
+		activities.forEach((activity, index) => {
+			const what = `Activity ${index + 1} of lead "${leadKey}"`;
+			if (typeof activity !== 'object' || activity === null) throw invalid(`${what} must be an object.`);
+			const key = checkKey(activity.key, `${what}: key`);
+			const row = [key, checkKey(activity.type, `${what}: type`), checkTime(activity.at, `${what}: at`), toJson(activity.data, `${what}: data`)];
+			if (!rows.has(key)) rows.set(key, row);
+		});
+		if (rows.size === 0) return { inserted: 0, duplicates: activities.length };
+		// One key order for every writer: concurrent batches for a lead then wait on each other
+		// instead of deadlocking.
+		const sorted = [...rows.values()].sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
+		const recordedAt = this.now();
+		const inserted = await this.driver.transaction(async (tx) => {
+			let count = 0;
+			for (let start = 0; start < sorted.length; start += ROWS_PER_INSERT) {
+				const chunk = sorted.slice(start, start + ROWS_PER_INSERT);
+				const params: unknown[] = [leadKey, recordedAt];
+				const values = chunk.map((row) => {
+					const at = params.length + 1;
+					params.push(...row);
+					return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $2)`;
+				});
+				count += await tx.run(
+					`INSERT INTO lh.activities (lead_key, activity_key, type, occurred_at, data, recorded_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, activity_key) DO NOTHING`,
+					params,
+				);
+			}
+			return count;
+		});
+		return { inserted, duplicates: activities.length - inserted };
+	}
+
+	async listActivities(leadKey: string, options: { since?: number } = {}): Promise<LedgerActivity[]> {
+		checkKey(leadKey, 'Lead key');
+		const since = options.since === undefined ? EARLIEST : checkTime(options.since, 'since');
+		const rows = await this.driver.all<ActivityRow>(
+			'SELECT activity_key, type, occurred_at, data, recorded_at FROM lh.activities WHERE lead_key = $1 AND occurred_at >= $2 ORDER BY occurred_at, activity_key',
+			[leadKey, since],
+		);
+		return rows.map((r) => ({
+			leadKey,
+			key: r.activity_key,
+			type: r.type,
+			at: Number(r.occurred_at),
+			data: this.driver.dialect.readJson(r.data),
+			recordedAt: Number(r.recorded_at),
+		}));
+	}
+
+	async latestScore(leadKey: string, options: { excluding?: string } = {}): Promise<ScoreSnapshot | undefined> {
+		checkKey(leadKey, 'Lead key');
+		const excluding = options.excluding === undefined ? '' : checkKey(options.excluding, 'Excluded snapshot key');
+		const [row] = await this.driver.all<SnapshotRow>(
+			`SELECT snapshot_key, model_id, as_of, total, fit, engagement, negative, velocity, grade, score, recorded_at
+			FROM lh.score_snapshots WHERE lead_key = $1 AND snapshot_key <> $2
+			ORDER BY as_of DESC, recorded_at DESC, snapshot_key DESC LIMIT 1`,
+			[leadKey, excluding],
+		);
+		if (!row) return undefined;
+		return {
+			leadKey,
+			snapshotKey: row.snapshot_key,
+			modelId: row.model_id,
+			asOf: Number(row.as_of),
+			total: row.total,
+			fit: row.fit,
+			engagement: row.engagement,
+			negative: row.negative,
+			velocity: row.velocity,
+			grade: row.grade,
+			score: this.driver.dialect.readJson(row.score),
+			recordedAt: Number(row.recorded_at),
+		};
+	}
+
+	async saveScore(leadKey: string, snapshot: ScoreSnapshotInput, crossedThresholds: ThresholdCrossing[]): Promise<{ firstCrossed: Record<string, number>; saved: boolean }> {
+		checkKey(leadKey, 'Lead key');
+		if (typeof snapshot !== 'object' || snapshot === null) throw invalid('The score snapshot must be an object.');
+		const s = snapshot;
+		const params = [
+			leadKey,
+			checkKey(s.snapshotKey, 'Snapshot key'),
+			checkKey(s.modelId, 'Model id'),
+			checkTime(s.asOf, 'Snapshot asOf'),
+			checkNumber(s.total, 'Score total'),
+			checkNumber(s.fit, 'Score fit'),
+			checkNumber(s.engagement, 'Score engagement'),
+			checkNumber(s.negative, 'Score negative'),
+			s.velocity === null || s.velocity === undefined ? null : checkNumber(s.velocity, 'Score velocity'),
+			s.grade === null || s.grade === undefined ? null : checkKey(s.grade, 'Score grade'),
+			toJson(s.score, 'Score object'),
+			this.now(),
+		];
+		// The earliest time per threshold within this call, in one order for every writer.
+		const crossings = new Map<string, number>();
+		for (const [index, crossing] of (crossedThresholds ?? []).entries()) {
+			const name = checkKey(crossing?.name, `Threshold ${index + 1}: name`);
+			const at = checkTime(crossing.at, `Threshold "${name}": at`);
+			const earlier = crossings.get(name);
+			if (earlier === undefined || at < earlier) crossings.set(name, at);
+		}
+		const names = [...crossings.keys()].sort();
+		return this.driver.transaction(async (tx) => {
+			const saved =
+				(await tx.run(
+					`INSERT INTO lh.score_snapshots (lead_key, snapshot_key, model_id, as_of, total, fit, engagement, negative, velocity, grade, score, recorded_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+					ON CONFLICT (lead_key, snapshot_key) DO NOTHING`,
+					params,
+				)) === 1;
+			if (names.length > 0) {
+				const values: string[] = [];
+				const crossingParams: unknown[] = [leadKey];
+				for (const name of names) {
+					values.push(`($1, $${crossingParams.length + 1}, $${crossingParams.length + 2})`);
+					crossingParams.push(name, crossings.get(name));
+				}
+				await tx.run(
+					`INSERT INTO lh.threshold_crossings (lead_key, threshold, first_crossed_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, threshold) DO NOTHING`,
+					crossingParams,
+				);
+			}
+			const rows = await tx.all<{ threshold: string; first_crossed_at: number }>(
+				'SELECT threshold, first_crossed_at FROM lh.threshold_crossings WHERE lead_key = $1 ORDER BY threshold',
+				[leadKey],
+			);
+			const firstCrossed: Record<string, number> = {};
+			for (const row of rows) firstCrossed[row.threshold] = Number(row.first_crossed_at);
+			return { firstCrossed, saved };
+		});
+	}
+
+	async eraseLead(leadKey: string): Promise<{ deleted: Record<string, number> }> {
+		checkKey(leadKey, 'Lead key');
+		return this.driver.transaction(async (tx) => {
+			const deleted: Record<string, number> = {};
+			for (const { table, column } of this.leadTables) {
+				deleted[table] = (deleted[table] ?? 0) + (await tx.run(`DELETE FROM lh.${table} WHERE ${column} = $1`, [leadKey]));
+			}
+			return { deleted };
+		});
+	}
+
+	async claimOnce(scope: string, key: string, at: number, options: { leadKey?: string } = {}): Promise<boolean> {
+		const params = [
+			checkKey(scope, 'Claim scope'),
+			checkKey(key, 'Claim key'),
+			options.leadKey === undefined ? null : checkKey(options.leadKey, 'Lead key'),
+			checkTime(at, 'Claim time'),
+		];
+		const inserted = await this.driver.run('INSERT INTO lh.claims (scope, claim_key, lead_key, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, claim_key) DO NOTHING', params);
+		return inserted === 1;
+	}
+
+	async ping(): Promise<void> {
+		await this.driver.all('SELECT 1 AS ok');
+	}
+
+	schemaVersion(): Promise<number> {
+		return currentVersion(this.driver);
+	}
+
+	async close(): Promise<void> {
+		this.onClose?.();
+		await this.driver.close();
+	}
+}
