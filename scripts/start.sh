@@ -57,6 +57,13 @@ export N8N_PERSONALIZATION_ENABLED="${N8N_PERSONALIZATION_ENABLED:-false}"
 export N8N_SECURE_COOKIE="${N8N_SECURE_COOKIE:-false}"
 export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-warn}"
 
+# The embedded store's credential, so template workflows that keep state run as imported. Its id
+# is the one the templates name; importing it again on every start changes nothing.
+CREDS_FILE="$USER_FOLDER/import-credentials.json"
+echo '[{"id":"leadHandoffStore1","name":"Lead Handoff Store","type":"leadHandoffStoreApi","data":{"backend":"embedded"}}]' > "$CREDS_FILE"
+N8N_LOG_LEVEL=error "$N8N_BIN" import:credentials --input="$CREDS_FILE" >&2
+rm -f "$CREDS_FILE"
+
 # Templates: one import for all of them. Each keeps the id in its JSON, so a re-run updates the
 # workflow instead of adding a copy; a file without an id gets one derived from its name.
 shopt -s nullglob
