@@ -75,6 +75,63 @@ export const MIGRATIONS: readonly Migration[] = [
 			{ table: 'claims', column: 'lead_key' },
 		],
 	},
+	{
+		version: 2,
+		name: 'hand-offs (fire once, recycle), round-robin cursors, rep loads, assignments',
+		statements: [
+			// One row per lead and scope: the lock a gate takes, and the state its cool-down reads.
+			`CREATE TABLE lh.handoff_leads (
+				scope TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				last_handoff_at BIGINT,
+				last_event_key TEXT,
+				handoff_count BIGINT NOT NULL,
+				recycled_at BIGINT,
+				PRIMARY KEY (scope, lead_key)
+			)`,
+			// Every hand-off, keyed by the event that caused it: a redelivered event hands off nothing.
+			`CREATE TABLE lh.handoffs (
+				scope TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				event_key TEXT NOT NULL,
+				handed_off_at BIGINT NOT NULL,
+				details JSONB NOT NULL,
+				PRIMARY KEY (scope, lead_key, event_key)
+			)`,
+			`CREATE TABLE lh.rr_cursors (
+				scope TEXT NOT NULL,
+				team TEXT NOT NULL,
+				counter BIGINT NOT NULL,
+				PRIMARY KEY (scope, team)
+			)`,
+			// The row a rep's capacity is checked under; counts come from assignments (one source of truth).
+			`CREATE TABLE lh.rep_loads (
+				scope TEXT NOT NULL,
+				rep_id TEXT NOT NULL,
+				assigned_total BIGINT NOT NULL,
+				last_assigned_at BIGINT,
+				PRIMARY KEY (scope, rep_id)
+			)`,
+			`CREATE TABLE lh.assignments (
+				scope TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				event_key TEXT NOT NULL,
+				team TEXT,
+				rep_id TEXT,
+				queue TEXT,
+				assigned_at BIGINT NOT NULL,
+				closed_at BIGINT,
+				details JSONB NOT NULL,
+				PRIMARY KEY (scope, lead_key, event_key)
+			)`,
+			`CREATE INDEX assignments_by_rep ON lh.assignments (scope, rep_id, assigned_at)`,
+		],
+		leadTables: [
+			{ table: 'handoff_leads', column: 'lead_key' },
+			{ table: 'handoffs', column: 'lead_key' },
+			{ table: 'assignments', column: 'lead_key' },
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -5,7 +5,9 @@
  */
 import type { Driver } from './dialect';
 import { StoreError } from './errors';
+import * as handoffs from './handoffs';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
+import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 
 /** PostgreSQL's btree rows hold at most ~2.7 kB: two keys of this size fit in a primary key. */
@@ -245,6 +247,26 @@ export class SqlHandoffStore implements HandoffStore {
 		];
 		const inserted = await this.driver.run('INSERT INTO lh.claims (scope, claim_key, lead_key, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, claim_key) DO NOTHING', params);
 		return inserted === 1;
+	}
+
+	decideHandoff(input: HandoffInput, decide: HandoffDecider): Promise<HandoffOutcome> {
+		return handoffs.decideHandoff(this.driver, input, decide);
+	}
+
+	handoffState(scope: string, leadKey: string): Promise<HandoffState | undefined> {
+		return handoffs.handoffState(this.driver, scope, leadKey);
+	}
+
+	recycleLead(scope: string, leadKey: string, at: number): Promise<{ recycledAt: number; closedAssignments: number }> {
+		return handoffs.recycleLead(this.driver, scope, leadKey, at);
+	}
+
+	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome> {
+		return handoffs.assignLead(this.driver, input, decide);
+	}
+
+	closeAssignments(scope: string, leadKey: string, at: number): Promise<number> {
+		return handoffs.closeAssignments(this.driver, scope, leadKey, at);
 	}
 
 	async ping(): Promise<void> {

@@ -50,6 +50,87 @@ export interface ThresholdCrossing {
 	at: number;
 }
 
+/** A lead's fire-once state within a scope (one workflow's gate, or one client's). */
+export interface HandoffState {
+	/** Epoch ms of the last hand-off, if any. */
+	lastHandoffAt?: number;
+	lastEventKey?: string;
+	handoffCount: number;
+	/** Epoch ms of the last recycle to nurture, if any. */
+	recycledAt?: number;
+}
+
+export interface HandoffInput {
+	scope: string;
+	leadKey: string;
+	/** Idempotency key of the event being judged (its id, or a hash of it). */
+	eventKey: string;
+	at: number;
+}
+
+/** Runs inside the transaction: pure and synchronous. `details` is stored with a hand-off. */
+export type HandoffDecider = (state: HandoffState | undefined) => { handoff: boolean; details: Record<string, unknown> };
+
+export interface HandoffRecord {
+	scope: string;
+	leadKey: string;
+	eventKey: string;
+	at: number;
+	details: Record<string, unknown>;
+}
+
+export type HandoffOutcome =
+	| { status: 'handedOff'; record: HandoffRecord; previous?: HandoffState }
+	| { status: 'notHandedOff'; previous?: HandoffState }
+	| { status: 'duplicate'; record: HandoffRecord };
+
+/** A rep's load as the store counts it from assignments. */
+export interface RepLoadCounts {
+	open: number;
+	assignedToday: number;
+	assignedThisWeek: number;
+	lastAssignedAt?: number;
+}
+
+export interface AssignmentInput {
+	scope: string;
+	leadKey: string;
+	eventKey: string;
+	at: number;
+	/** The team whose round-robin counter is locked and read; none for a named account. */
+	team?: string;
+	/** Reps whose loads the decision needs, with the starts (epoch ms) of their day and week. */
+	reps: Array<{ id: string; dayStart: number; weekStart: number }>;
+}
+
+export interface AssignmentDecision {
+	repId?: string;
+	queue?: string;
+	team?: string;
+	/** The team's counter after this pick (round-robin); left out, the counter stays. */
+	nextCounter?: number;
+	details: Record<string, unknown>;
+}
+
+/** Runs inside the transaction: pure and synchronous. */
+export type AssignmentDecider = (state: { counter: number; loads: Record<string, RepLoadCounts> }) => AssignmentDecision;
+
+export interface AssignmentRecord {
+	scope: string;
+	leadKey: string;
+	eventKey: string;
+	team?: string;
+	repId?: string;
+	queue?: string;
+	at: number;
+	details: Record<string, unknown>;
+}
+
+export interface AssignmentOutcome {
+	status: 'assigned' | 'duplicate';
+	record: AssignmentRecord;
+}
+
 export interface HandoffStore {
 	readonly kind: 'embedded' | 'postgres';
 	/** Where the data lives, for messages: a file path, or `host:port/database schema`. */
@@ -76,6 +157,28 @@ export interface HandoffStore {
 	 * Atomic across processes. Pass `leadKey` when the claim concerns a lead, so erasure removes it.
 	 */
 	claimOnce(scope: string, key: string, at: number, options?: { leadKey?: string }): Promise<boolean>;
+	/**
+	 * Fire once: under the lead's row lock, `decide` sees the lead's hand-off state and says whether
+	 * this event hands the lead off. A hand-off is recorded once per (scope, lead, event key): an
+	 * event seen before returns 'duplicate' and changes nothing. Concurrent calls for one lead queue.
+	 */
+	decideHandoff(input: HandoffInput, decide: HandoffDecider): Promise<HandoffOutcome>;
+	/** The lead's hand-off state in a scope, or undefined when it was never handed off or recycled. */
+	handoffState(scope: string, leadKey: string): Promise<HandoffState | undefined>;
+	/**
+	 * Sales recycled the lead to nurture at `at`: it may qualify again, and its open assignments
+	 * close. The latest recycle time wins; repeating one changes nothing.
+	 */
+	recycleLead(scope: string, leadKey: string, at: number): Promise<{ recycledAt: number; closedAssignments: number }>;
+	/**
+	 * Owner assignment: under the team's round-robin row lock and the listed reps' load rows,
+	 * `decide` sees the counter and the reps' loads and picks; the counter it returns, the
+	 * assignment and the load change commit together. Once per (scope, lead, event key): an event
+	 * seen before returns its first assignment ('duplicate') and moves nothing.
+	 */
+	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome>;
+	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
+	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
 	/** Health check used by the credential test: one round trip to the database. */
 	ping(): Promise<void>;
 	/** Schema version (the highest applied migration). */

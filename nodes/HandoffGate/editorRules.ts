@@ -1,0 +1,60 @@
+/**
+ * The gate's rules as the editor shows them (rule rows with condition rows) and back. The
+ * editor's defaults are derived from the engine's default gate, so there is one source for it.
+ */
+import { ProtocolError } from '../engine/common/errors';
+import { DEFAULT_COOLDOWN_DAYS, type GateProtocol, type GateRule } from '../engine/gate';
+import { conditionToRows, rowsToCondition, type ConditionGroupRow } from '../shared/conditionRows';
+
+export interface GateRuleRow extends ConditionGroupRow {
+	name: string;
+	id?: string;
+	yieldsToIntent?: boolean;
+}
+
+export interface GateEditorRules {
+	disqualifiers: GateRuleRow[];
+	intents: GateRuleRow[];
+	triggers: GateRuleRow[];
+	cooldownDays?: number;
+}
+
+const GROUPS = [
+	['disqualifiers', 'Disqualifier'],
+	['intents', 'Intent trigger'],
+	['triggers', 'Hand-off trigger'],
+] as const;
+
+export function gateToEditorRows(gate: GateProtocol): Omit<GateEditorRules, 'cooldownDays'> {
+	const toRow = (rule: GateRule): GateRuleRow => ({
+		name: rule.name,
+		id: rule.id ?? '',
+		...(rule.yieldsToIntent !== undefined ? { yieldsToIntent: rule.yieldsToIntent } : {}),
+		...conditionToRows(rule.when),
+	});
+	return {
+		disqualifiers: (gate.disqualifiers ?? []).map(toRow),
+		intents: (gate.intents ?? []).map(toRow),
+		triggers: (gate.triggers ?? []).map(toRow),
+	};
+}
+
+/** Builds the gate protocol from the editor's rows; errors name the row. */
+export function editorRowsToGate(rules: GateEditorRules): GateProtocol {
+	const protocol: GateProtocol = { cooldownDays: rules.cooldownDays ?? DEFAULT_COOLDOWN_DAYS };
+	for (const [key, label] of GROUPS) {
+		protocol[key] = (rules[key] ?? []).map((row, i) => {
+			const where = `${label} ${i + 1} (${row.name || 'unnamed'})`;
+			if (!row.name?.trim()) throw ProtocolError.at(`${where} › Name`, 'give the rule a name: sales will read it');
+			const when = rowsToCondition(row, where);
+			if (!when) throw ProtocolError.at(where, 'add at least one condition');
+			return {
+				name: row.name.trim(),
+				...(row.id?.trim() ? { id: row.id.trim() } : {}),
+				when,
+				...(key === 'disqualifiers' && row.yieldsToIntent ? { yieldsToIntent: true } : {}),
+			};
+		});
+	}
+	return protocol;
+}

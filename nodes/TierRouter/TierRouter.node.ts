@@ -1,0 +1,102 @@
+import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+
+import { parseProtocolJson } from '../engine/common/schema';
+import { compileRouter, type RoutingProtocol } from '../engine/routing';
+import { processItems } from '../shared/items';
+import { leadReader, type LeadInputOptions } from '../shared/leadInput';
+import { openStoreFor, storeCredentialTest } from '../shared/store';
+import { assignOwner, planAssignments } from './assignOwner';
+import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
+import { editorRowsToRouting, type RepRow, type RoutingSettings, type RuleRow, type TeamRow, type TierRow } from './editorRules';
+
+export class TierRouter implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Tier Router',
+		name: 'tierRouter',
+		icon: { light: 'file:tierRouter.svg', dark: 'file:tierRouter.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["rulesSource"] === "json" ? "Routing from JSON" : "Tiers and teams" }}',
+		description: 'Sends each lead to its tier (Hot, Warm, MQL, Nurture) with an owner by territory, round-robin, weight or load, and an SLA due time',
+		defaults: { name: 'Tier Router' },
+		inputs: [NodeConnectionTypes.Main],
+		// n8n ends an expression at the first "}}", so closing braces of the function are spaced.
+		outputs: `={{(${String(configuredOutputs).replace(/\}\}/g, '} }')})($parameter, ${JSON.stringify(DEFAULT_TIER_NAMES)})}}`,
+		usableAsTool: true,
+		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest' }],
+		properties: tierRouterProperties,
+	};
+
+	methods = { credentialTest: storeCredentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const zone = this.getTimezone();
+		// Read before the item loop to know the outputs; a bad table is reported by prepare below.
+		let protocol: RoutingProtocol | undefined;
+		let protocolError: unknown;
+		try {
+			protocol = readProtocol(this);
+		} catch (error) {
+			protocolError = error;
+		}
+		const tiers = protocol?.tiers;
+		const outputCount = Array.isArray(tiers) && tiers.length ? tiers.length : configuredOutputs(this.getNode().parameters, DEFAULT_TIER_NAMES).length;
+		return processItems(
+			this,
+			Math.max(outputCount, 1),
+			async () => {
+				if (!protocol) throw protocolError;
+				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string };
+				const router = compileRouter(protocol, { zone });
+				return { router, plan: planAssignments(router, protocol), reader: leadReader(options, zone), outputField: options.outputField || 'routing', store: await openStoreFor(this) };
+			},
+			async (item, i, { router, plan, reader, outputField, store }) => {
+				const lead = item.json;
+				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
+				const now = reader.evaluateAt(lead, this.getNodeParameter('options.evaluateAt', i, ''));
+				const tier = router.tierOf(lead, reader.score(lead), reader.activities(lead), now);
+				if (!tier) throw new Error(`No tier matched the lead; make the last tier one without conditions (e.g. Nurture) so every lead has a tier`);
+				const routing: IDataObject = {
+					tier: tier.name,
+					tierReason: tier.reason,
+					sla: tier.slaText ?? null,
+					slaAction: tier.sla?.action ?? null,
+					dueAt: tier.dueAt === undefined ? null : new Date(tier.dueAt).toISOString(),
+					dueAtLocal: tier.dueAt === undefined ? null : DateTime.fromMillis(tier.dueAt, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'"),
+				};
+				if (tier.assign) {
+					const eventKey = reader.eventKey(lead, this.getNodeParameter('options.eventKey', i, ''), [outputField, 'handoff']);
+					const { owner, duplicate, assignedAt } = await assignOwner(store, plan, lead, { scope: reader.scope, leadKey, eventKey }, now);
+					Object.assign(routing, {
+						ownerId: owner.ownerId ?? null,
+						owner: owner.owner ?? null,
+						queue: owner.queue ?? null,
+						team: owner.team ?? null,
+						assignedVia: owner.via,
+						assignmentReasons: owner.reasons,
+						skipped: owner.skipped,
+						assignedAt: new Date(assignedAt).toISOString(),
+						...(duplicate ? { duplicate: true } : {}),
+					});
+				}
+				return { output: tier.index, json: { ...lead, [outputField]: { ...routing, leadKey } } };
+			},
+		);
+	}
+}
+
+/** The routing from the tables or the JSON parameter, before validation. */
+function readProtocol(ctx: IExecuteFunctions): RoutingProtocol {
+	const source = ctx.getNodeParameter('rulesSource', 0) as 'editor' | 'json';
+	if (source === 'json') return parseProtocolJson(ctx.getNodeParameter('rulesJson', 0), 'Routing (JSON)') as RoutingProtocol;
+	const rows = <T>(name: string, key: string) => ((ctx.getNodeParameter(name, 0, {}) as Record<string, T[] | undefined>)[key] ?? []) as T[];
+	return editorRowsToRouting({
+		tiers: rows<TierRow>('tiers', 'tier'),
+		roster: rows<RepRow>('roster', 'rep'),
+		teams: rows<TeamRow>('teams', 'team'),
+		rules: rows<RuleRow>('assignmentRules', 'rule'),
+		namedAccounts: rows<{ domain: string; owner: string }>('namedAccounts', 'account'),
+		settings: ctx.getNodeParameter('settings', 0, {}) as RoutingSettings,
+	});
+}

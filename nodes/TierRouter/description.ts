@@ -1,0 +1,291 @@
+import type { INodeParameters, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TIERS } from '../engine/routing';
+import { conditionGroupValues } from '../shared/conditionRows';
+import { leadInputOptions, leadKeyProperty } from '../shared/leadInput';
+import { tiersToEditorRows } from './editorRules';
+
+const editorOnly = { show: { rulesSource: ['editor'] } };
+const WEEKDAYS = [
+	{ name: 'Monday', value: 'mon' },
+	{ name: 'Tuesday', value: 'tue' },
+	{ name: 'Wednesday', value: 'wed' },
+	{ name: 'Thursday', value: 'thu' },
+	{ name: 'Friday', value: 'fri' },
+	{ name: 'Saturday', value: 'sat' },
+	{ name: 'Sunday', value: 'sun' },
+];
+
+export const DEFAULT_TIER_NAMES = DEFAULT_TIERS.map((t) => t.name);
+
+/**
+ * One output per tier, named after it, as Switch names its outputs. Runs in n8n's expression
+ * sandbox (stringified into `outputs`), so it is self-contained.
+ */
+export const configuredOutputs = (parameters: INodeParameters, defaults: string[]) => {
+	let names = defaults;
+	if (parameters.rulesSource === 'json') {
+		try {
+			const text = String(parameters.rulesJson ?? '');
+			const tiers = text.startsWith('=') ? undefined : (JSON.parse(text) as { tiers?: Array<{ name?: string }> }).tiers;
+			if (Array.isArray(tiers) && tiers.length) names = tiers.map((t, i) => String(t.name ?? i));
+		} catch (error) {
+			// Invalid JSON: the default outputs; the node reports the error when it runs.
+			void error;
+		}
+	} else {
+		const rows = ((parameters.tiers as { tier?: Array<{ name?: string }> } | undefined)?.tier ?? []) as Array<{ name?: string }>;
+		names = rows.map((t, i) => String(t.name || i));
+	}
+	return names.map((name) => ({ type: 'main', displayName: name }));
+};
+
+const defaultRoutingJson = {
+	calendar: { hours: { start: '09:00', end: '18:00' } },
+	tiers: DEFAULT_TIERS,
+	assignment: {
+		roster: [
+			{ id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA', weight: 1, capacity: { perDay: 20 } },
+			{ id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN', weight: 1 },
+		],
+		teams: [{ id: 'sales', name: 'Sales', members: ['101', '102'], strategy: 'roundRobin' }],
+		fallback: { queue: 'Unassigned' },
+	},
+};
+
+export const tierRouterProperties: INodeProperties[] = [
+	leadKeyProperty,
+	{
+		displayName: 'Rules Source',
+		name: 'rulesSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Tables', value: 'editor', description: 'Define tiers, roster, teams and rules here, row by row' },
+			{ name: 'JSON', value: 'json', description: 'The same routing as JSON, e.g. kept in version control per client' },
+		],
+		default: 'editor',
+	},
+	{
+		displayName: 'Tiers',
+		name: 'tiers',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Tier',
+		description: 'In order: the first tier whose conditions hold takes the lead. Each tier is an output of this node. A tier without conditions takes every lead that reaches it.',
+		displayOptions: editorOnly,
+		default: { tier: tiersToEditorRows(DEFAULT_TIERS) as unknown as INodeParameters[] },
+		options: [
+			{
+				name: 'tier',
+				displayName: 'Tier',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '', description: 'Names the output, e.g. Hot' },
+					...conditionGroupValues('The lead is in this tier when all (or any) of these hold'),
+					{
+						displayName: 'SLA',
+						name: 'sla',
+						type: 'options',
+						options: [
+							{ name: 'Business Hours', value: 'business', description: 'Only working hours of the calendar count' },
+							{ name: 'Clock Hours', value: 'calendar', description: 'Nights and weekends count too' },
+							{ name: 'None', value: 'none', description: 'No due time (e.g. nurture)' },
+						],
+						default: 'business',
+					},
+					{ displayName: 'SLA Hours', name: 'slaHours', type: 'number', default: 1, typeOptions: { minValue: 0, numberPrecision: 2 }, displayOptions: { hide: { sla: ['none'] } } },
+					{
+						displayName: 'SLA Action',
+						name: 'slaAction',
+						type: 'options',
+						options: [
+							{ name: 'First Contact', value: 'contact' },
+							{ name: 'Acknowledge', value: 'acknowledge' },
+						],
+						default: 'contact',
+						displayOptions: { hide: { sla: ['none'] } },
+					},
+					{ displayName: 'Assign an Owner', name: 'assign', type: 'boolean', default: true, description: 'Whether leads of this tier get an owner' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Roster',
+		name: 'roster',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Rep',
+		displayOptions: editorOnly,
+		default: {},
+		options: [
+			{
+				name: 'rep',
+				displayName: 'Rep',
+				values: [
+					{ displayName: 'Rep ID', name: 'id', type: 'string', default: '', description: 'The CRM owner ID (e.g. the HubSpot owner ID)' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Email', name: 'email', type: 'string', placeholder: 'name@email.com', default: '' },
+					{ displayName: 'Slack ID', name: 'slackId', type: 'string', default: '', placeholder: 'e.g. U0123ABC' },
+					{ displayName: 'Phone', name: 'phone', type: 'string', default: '' },
+					{ displayName: 'Time Zone', name: 'timeZone', type: 'string', default: '', placeholder: 'e.g. Europe/Berlin', description: 'Empty: the calendar\'s zone' },
+					{ displayName: 'Working Days', name: 'workingDays', type: 'multiOptions', options: WEEKDAYS, default: [], description: 'Empty: the calendar\'s days' },
+					{ displayName: 'Working Hours', name: 'workingHours', type: 'string', default: '', placeholder: 'e.g. 09:00-17:00', description: 'In the rep\'s zone; empty: the calendar\'s hours' },
+					{ displayName: 'Weight', name: 'weight', type: 'number', default: 1, typeOptions: { minValue: 1 }, description: 'Share in weighted round-robin and least open: 3 takes three leads for every one of a weight-1 rep' },
+					{ displayName: 'Capacity per Day', name: 'capacityPerDay', type: 'number', default: 0, description: '0 for no limit' },
+					{ displayName: 'Capacity per Week', name: 'capacityPerWeek', type: 'number', default: 0, description: '0 for no limit' },
+					{ displayName: 'Out of Office', name: 'outOfOffice', type: 'string', default: '', placeholder: 'e.g. 2026-07-01/2026-07-14, 2026-08-03', description: 'Dates or from/to ranges (whole days, included), comma-separated' },
+					{ displayName: 'Active', name: 'active', type: 'boolean', default: true, description: 'Whether the rep takes leads' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Teams',
+		name: 'teams',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Team',
+		displayOptions: editorOnly,
+		default: {},
+		options: [
+			{
+				name: 'team',
+				displayName: 'Team',
+				values: [
+					{ displayName: 'Team ID', name: 'id', type: 'string', default: '' },
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Members', name: 'members', type: 'string', default: '', placeholder: 'e.g. 101, 102, 103', description: 'Rep IDs from the roster, comma-separated, in round-robin order' },
+					{
+						displayName: 'Strategy',
+						name: 'strategy',
+						type: 'options',
+						options: [
+							{ name: 'Least Open Hand-Offs', value: 'leastOpen', description: 'The rep with the fewest open hand-offs for their weight' },
+							{ name: 'Round-Robin', value: 'roundRobin', description: 'Each rep in turn' },
+							{ name: 'Weighted Round-Robin', value: 'weightedRoundRobin', description: 'In turn, by weight' },
+						],
+						default: 'roundRobin',
+					},
+					{
+						displayName: 'Outside Working Hours',
+						name: 'outsideHours',
+						type: 'options',
+						options: [
+							{ name: 'Skip the Rep', value: 'skip' },
+							{ name: 'Assign Anyway', value: 'allow' },
+						],
+						default: 'skip',
+					},
+					{ displayName: 'Fallback Owner', name: 'fallbackOwner', type: 'string', default: '', description: 'Rep ID when nobody in the team is available' },
+					{ displayName: 'Fallback Queue', name: 'fallbackQueue', type: 'string', default: '', description: 'Queue when nobody in the team is available (if no fallback owner)' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Assignment Rules',
+		name: 'assignmentRules',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Rule',
+		description: 'In order: the first rule that matches picks the team. Inside a rule every filled-in part must match; inside a part, any value.',
+		displayOptions: editorOnly,
+		default: {},
+		options: [
+			{
+				name: 'rule',
+				displayName: 'Rule',
+				values: [
+					{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+					{ displayName: 'Team ID', name: 'team', type: 'string', default: '' },
+					{ displayName: 'Countries', name: 'countries', type: 'string', default: '', placeholder: 'e.g. DE, AT, CH' },
+					{ displayName: 'Regions', name: 'regions', type: 'string', default: '', placeholder: 'e.g. EMEA' },
+					{ displayName: 'States', name: 'states', type: 'string', default: '', placeholder: 'e.g. CA, WA' },
+					{ displayName: 'Postal Code Prefixes', name: 'postalCodePrefixes', type: 'string', default: '', placeholder: 'e.g. 80, 81' },
+					{ displayName: 'Industries', name: 'industries', type: 'string', default: '' },
+					{ displayName: 'Segments', name: 'segments', type: 'string', default: '', placeholder: 'e.g. Enterprise' },
+					{ displayName: 'Min Employees', name: 'minEmployees', type: 'number', default: 0 },
+					{ displayName: 'Max Employees', name: 'maxEmployees', type: 'number', default: 0, description: '0 for no upper limit' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Named Accounts',
+		name: 'namedAccounts',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Account',
+		description: 'A lead from one of these domains goes to its account owner, before any rule',
+		displayOptions: editorOnly,
+		default: {},
+		options: [
+			{
+				name: 'account',
+				displayName: 'Account',
+				values: [
+					{ displayName: 'Domain', name: 'domain', type: 'string', default: '', placeholder: 'e.g. acme.com' },
+					{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'Rep ID' },
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Routing Settings',
+		name: 'settings',
+		type: 'collection',
+		placeholder: 'Add Setting',
+		displayOptions: editorOnly,
+		default: {},
+		options: [
+			{ displayName: 'Calendar Time Zone', name: 'calendarZone', type: 'string', default: '', placeholder: 'e.g. Europe/Berlin', description: 'Zone of the business calendar; empty: the workflow\'s time zone' },
+			{ displayName: 'Company Size Field', name: 'companySizeField', type: 'string', default: 'companySize' },
+			{ displayName: 'Country Field', name: 'countryField', type: 'string', default: 'country' },
+			{ displayName: 'Default Team', name: 'defaultTeam', type: 'string', default: '', description: 'Team ID for leads no rule matches; empty: the first team' },
+			{ displayName: 'Domain Field', name: 'domainField', type: 'string', default: 'website', description: 'The company\'s website or domain; the email\'s domain is used when it is empty' },
+			{ displayName: 'Fallback Owner', name: 'fallbackOwner', type: 'string', default: '', description: 'Rep ID when no team member is available' },
+			{ displayName: 'Fallback Queue', name: 'fallbackQueue', type: 'string', default: 'Unassigned', description: 'Queue when no team member is available and there is no fallback owner' },
+			{ displayName: 'Holidays', name: 'holidays', type: 'string', default: '', placeholder: 'e.g. 2026-12-24, 12-25, 01-01', description: 'Closed dates: YYYY-MM-DD, or MM-DD for every year' },
+			{ displayName: 'Industry Field', name: 'industryField', type: 'string', default: 'industry' },
+			{
+				displayName: 'Keep Existing Owner',
+				name: 'keepExistingOwner',
+				type: 'options',
+				options: [
+					{ name: 'Never', value: 'never' },
+					{ name: 'If Active', value: 'ifActive', description: 'Keep the lead\'s current owner when they are an active rep of the roster' },
+					{ name: 'If Available Now', value: 'ifAvailable', description: 'Also within hours, not out of office, not at capacity' },
+				],
+				default: 'never',
+			},
+			{ displayName: 'Owner Field', name: 'ownerField', type: 'string', default: 'ownerId', description: 'Where the lead holds its current owner' },
+			{ displayName: 'Postal Code Field', name: 'postalCodeField', type: 'string', default: 'postalCode' },
+			{ displayName: 'Region Field', name: 'regionField', type: 'string', default: 'region' },
+			{ displayName: 'Segment Field', name: 'segmentField', type: 'string', default: 'segment' },
+			{ displayName: 'State Field', name: 'stateField', type: 'string', default: 'state' },
+			{ displayName: 'Working Days', name: 'workingDays', type: 'multiOptions', options: WEEKDAYS, default: ['mon', 'tue', 'wed', 'thu', 'fri'] },
+			{ displayName: 'Working Hours', name: 'workingHours', type: 'string', default: '09:00-17:00', description: 'Hours of the business calendar, e.g. "09:00-12:00, 13:00-18:00"' },
+		],
+	},
+	{
+		displayName: 'Routing (JSON)',
+		name: 'rulesJson',
+		type: 'json',
+		displayOptions: { show: { rulesSource: ['json'] } },
+		default: JSON.stringify(defaultRoutingJson, null, 2),
+		description: 'Tiers, calendar, roster, teams and rules as JSON; the schema ships in the package as routing.schema.json',
+		typeOptions: { rows: 20 },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...leadInputOptions,
+			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'routing', description: 'Field of the output item that receives the tier, owner and due time' },
+		],
+	},
+];

@@ -1,0 +1,36 @@
+export {
+	capacityWindowStart,
+	eligibleReps,
+	pickLeastLoaded,
+	pickOwner,
+	unavailability,
+	weightedSequence,
+	type CompiledRep,
+	type OwnerPick,
+	type RepLoad,
+	type SkippedRep,
+} from './assign';
+export {
+	DEFAULT_FALLBACK,
+	DEFAULT_FIELDS,
+	DEFAULT_TIERS,
+	type Assignment,
+	type AssignmentFields,
+	type AssignmentRule,
+	type Fallback,
+	type RosterRep,
+	type RoutingProtocol,
+	type Strategy,
+	type Team,
+	type Tier,
+} from './protocol';
+export {
+	compileRouter,
+	type AssignedVia,
+	type CompiledRouter,
+	type OwnerResult,
+	type RepContact,
+	type RoutingState,
+	type TeamChoice,
+	type TierResult,
+} from './router';

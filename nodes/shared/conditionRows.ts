@@ -1,0 +1,322 @@
+/**
+ * The gate's condition language as editor rows, shared by the Handoff Gate (rules) and the Tier
+ * Router (tiers): a rule is a list of condition rows combined with AND or OR, each row one test
+ * on the score, the grade, the activities or a field. Deeper nesting is for JSON mode. Rows
+ * compile to the same engine conditions the JSON form gives.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { ProtocolError } from '../engine/common/errors';
+import { parseProtocolJson } from '../engine/common/schema';
+import type { Condition, FieldOperator, ScoreMeasure } from '../engine/gate';
+
+export interface ConditionRow {
+	kind: 'score' | 'grade' | 'fitAtLeast' | 'engagementAtLeast' | 'activity' | 'gainedPoints' | 'field' | 'negativeRule' | 'json';
+	measure?: ScoreMeasure;
+	comparison?: 'atLeast' | 'below' | 'between';
+	min?: number;
+	max?: number;
+	grades?: string;
+	fitLetter?: 'A' | 'B' | 'C' | 'D';
+	engagementDigit?: number;
+	activityType?: string;
+	customActivityType?: string;
+	contentContains?: string;
+	minCount?: number;
+	withinDays?: number;
+	label?: string;
+	points?: number;
+	days?: number;
+	field?: string;
+	operator?: FieldOperator;
+	value?: string;
+	fieldLabel?: string;
+	scoreRules?: string;
+	conditionJson?: string;
+}
+
+/** A rule or tier's conditions as the editor holds them. */
+export interface ConditionGroupRow {
+	match?: 'all' | 'any';
+	conditions?: { condition?: ConditionRow[] };
+}
+
+export const STANDARD_ACTIVITIES = ['page_view', 'content_download', 'webinar_attended', 'email_open', 'email_click', 'form_submit', 'demo_request', 'contact_sales'];
+
+const ACTIVITY_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Contact Sales', value: 'contact_sales' },
+	{ name: 'Content Download', value: 'content_download' },
+	{ name: 'Custom', value: 'custom', description: 'Any other activity type (comma-separated for several)' },
+	{ name: 'Demo Request', value: 'demo_request' },
+	{ name: 'Email Click', value: 'email_click' },
+	{ name: 'Email Open', value: 'email_open' },
+	{ name: 'Form Submit', value: 'form_submit' },
+	{ name: 'Page View', value: 'page_view' },
+	{ name: 'Webinar Attended', value: 'webinar_attended' },
+];
+
+const FIELD_OPERATORS: INodePropertyOptions[] = [
+	{ name: 'Between', value: 'between', description: 'A number from min to max, inclusive: "50, 500"' },
+	{ name: 'Contains Word', value: 'contains', description: 'Contains one of the words or phrases (comma-separated)' },
+	{ name: 'Email Domain Is One Of', value: 'emailDomainIn', description: 'Comma-separated domains' },
+	{ name: 'Equals', value: 'equals', description: 'Equal to the value, ignoring case' },
+	{ name: 'Exists', value: 'exists' },
+	{ name: 'Greater Than', value: 'greaterThan' },
+	{ name: 'Is False', value: 'isFalse' },
+	{ name: 'Is One Of', value: 'oneOf', description: 'Comma-separated values, ignoring case' },
+	{ name: 'Is True', value: 'isTrue', description: 'True, yes or 1' },
+	{ name: 'Less Than', value: 'lessThan' },
+	{ name: 'Matches Regex', value: 'matches' },
+	{ name: 'Does Not Exist', value: 'notExists' },
+	{ name: 'Not Equals', value: 'notEquals' },
+	{ name: 'Starts With', value: 'startsWith', description: 'Comma-separated prefixes' },
+];
+
+const LIST_OPERATORS = new Set<string>(['oneOf', 'contains', 'startsWith', 'emailDomainIn']);
+const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'isFalse'];
+
+const show = (kind: ConditionRow['kind'][]) => ({ show: { kind } });
+
+/** The values of one condition row. */
+export const conditionRowValues: INodeProperties[] = [
+	{
+		displayName: 'Test',
+		name: 'kind',
+		type: 'options',
+		options: [
+			{ name: 'Activity', value: 'activity', description: 'The lead did something, at least N times in the last N days' },
+			{ name: 'Condition as JSON', value: 'json', description: 'Any condition of the JSON form, e.g. a nested AND inside an OR' },
+			{ name: 'Engagement Level', value: 'engagementAtLeast', description: 'The grade\'s engagement digit is this good or better' },
+			{ name: 'Field', value: 'field', description: 'A field of the lead, e.g. jobTitle or unsubscribed' },
+			{ name: 'Fit Letter', value: 'fitAtLeast', description: 'The grade\'s fit letter is this good or better' },
+			{ name: 'Grade', value: 'grade', description: 'The grade is one of a list, e.g. A1, A2, B1' },
+			{ name: 'Points Gained', value: 'gainedPoints', description: 'Velocity: engagement points earned in the last N days' },
+			{ name: 'Score', value: 'score', description: 'Total, fit, engagement, negative or recent points' },
+			{ name: 'Score Rule Applied', value: 'negativeRule', description: 'A negative scoring rule took points, e.g. Competitor domain' },
+		],
+		default: 'score',
+	},
+	{
+		displayName: 'Measure',
+		name: 'measure',
+		type: 'options',
+		options: [
+			{ name: 'Engagement Points', value: 'engagement' },
+			{ name: 'Fit Points', value: 'fit' },
+			{ name: 'Negative Points', value: 'negative' },
+			{ name: 'Recent Points (Velocity)', value: 'velocity' },
+			{ name: 'Total Score', value: 'total' },
+		],
+		default: 'total',
+		displayOptions: show(['score']),
+	},
+	{
+		displayName: 'Comparison',
+		name: 'comparison',
+		type: 'options',
+		options: [
+			{ name: 'At Least', value: 'atLeast' },
+			{ name: 'Below', value: 'below' },
+			{ name: 'Between', value: 'between', description: 'At least Min and below Max' },
+		],
+		default: 'atLeast',
+		displayOptions: show(['score']),
+	},
+	{ displayName: 'Min', name: 'min', type: 'number', default: 0, displayOptions: { show: { kind: ['score'], comparison: ['atLeast', 'between'] } } },
+	{ displayName: 'Max', name: 'max', type: 'number', default: 100, displayOptions: { show: { kind: ['score'], comparison: ['below', 'between'] } } },
+	{ displayName: 'Grades', name: 'grades', type: 'string', default: '', placeholder: 'e.g. A1, A2, B1', displayOptions: show(['grade']) },
+	{
+		displayName: 'Fit Letter',
+		name: 'fitLetter',
+		type: 'options',
+		options: ['A', 'B', 'C', 'D'].map((l) => ({ name: l, value: l })),
+		default: 'B',
+		displayOptions: show(['fitAtLeast']),
+	},
+	{
+		displayName: 'Engagement Level',
+		name: 'engagementDigit',
+		type: 'options',
+		options: [1, 2, 3, 4].map((d) => ({ name: String(d), value: d })),
+		default: 2,
+		displayOptions: show(['engagementAtLeast']),
+	},
+	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_OPTIONS, default: 'page_view', displayOptions: show(['activity']) },
+	{ displayName: 'Custom Activity Type', name: 'customActivityType', type: 'string', default: '', placeholder: 'e.g. trial_signup', displayOptions: { show: { kind: ['activity'], activityType: ['custom'] } } },
+	{
+		displayName: 'URL or Asset Contains',
+		name: 'contentContains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. /pricing',
+		description: 'Only activities whose URL, asset or title contains one of these (comma-separated)',
+		displayOptions: show(['activity']),
+	},
+	{ displayName: 'At Least (Times)', name: 'minCount', type: 'number', default: 1, typeOptions: { minValue: 1 }, displayOptions: show(['activity']) },
+	{ displayName: 'Within (Days)', name: 'withinDays', type: 'number', default: 30, description: 'Window ending now; 0 for any time', displayOptions: show(['activity']) },
+	{ displayName: 'In Words', name: 'label', type: 'string', default: '', placeholder: 'e.g. visited the pricing page', description: 'What the lead did, as sales will read it', displayOptions: show(['activity']) },
+	{ displayName: 'Points', name: 'points', type: 'number', default: 40, displayOptions: show(['gainedPoints']) },
+	{ displayName: 'In (Days)', name: 'days', type: 'number', default: 7, displayOptions: show(['gainedPoints']) },
+	{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. jobTitle or properties.lifecyclestage', displayOptions: show(['field']) },
+	{ displayName: 'Operator', name: 'operator', type: 'options', options: FIELD_OPERATORS, default: 'equals', displayOptions: show(['field']) },
+	{
+		displayName: 'Value',
+		name: 'value',
+		type: 'string',
+		default: '',
+		description: 'For lists, separate values with commas; for Between, "min, max"',
+		displayOptions: { show: { kind: ['field'] }, hide: { operator: VALUE_LESS } },
+	},
+	{ displayName: 'Field in Words', name: 'fieldLabel', type: 'string', default: '', placeholder: 'e.g. Job title', displayOptions: show(['field']) },
+	{
+		displayName: 'Condition (JSON)',
+		name: 'conditionJson',
+		type: 'json',
+		default: '{ "all": [{ "score": "total", "atLeast": 60 }, { "gainedPoints": 30, "withinDays": 7 }] }',
+		description: 'One condition as in gate.schema.json',
+		displayOptions: show(['json']),
+	},
+	{ displayName: 'Score Rules', name: 'scoreRules', type: 'string', default: '', placeholder: 'e.g. Competitor domain', description: 'Ids or labels of negative scoring rules, comma-separated', displayOptions: show(['negativeRule']) },
+];
+
+/** The match setting and the nested condition rows, for a rule or tier row. */
+export function conditionGroupValues(conditionsDescription: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Match',
+			name: 'match',
+			type: 'options',
+			options: [
+				{ name: 'All Conditions (AND)', value: 'all' },
+				{ name: 'Any Condition (OR)', value: 'any' },
+			],
+			default: 'all',
+		},
+		{
+			displayName: 'Conditions',
+			name: 'conditions',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Condition',
+			description: conditionsDescription,
+			default: {},
+			options: [{ name: 'condition', displayName: 'Condition', values: conditionRowValues }],
+		},
+	];
+}
+
+const list = (text: string | undefined) =>
+	(text ?? '')
+		.split(',')
+		.map((part) => part.trim())
+		.filter((part) => part !== '');
+
+/** A rule's rows as one engine condition; undefined when it has none. `where` names the row in errors. */
+export function rowsToCondition(group: ConditionGroupRow, where: string): Condition | undefined {
+	const rows = group.conditions?.condition ?? [];
+	const conditions = rows.map((row, i) => rowToCondition(row, `${where} › Condition ${i + 1}`));
+	if (conditions.length === 0) return undefined;
+	if (conditions.length === 1) return conditions[0];
+	return group.match === 'any' ? { any: conditions } : { all: conditions };
+}
+
+function rowToCondition(row: ConditionRow, where: string): Condition {
+	switch (row.kind) {
+		case 'score': {
+			const comparison = row.comparison ?? 'atLeast';
+			return {
+				score: row.measure ?? 'total',
+				...(comparison !== 'below' ? { atLeast: requireNumber(row.min, `${where} › Min`) } : {}),
+				...(comparison !== 'atLeast' ? { below: requireNumber(row.max, `${where} › Max`) } : {}),
+			};
+		}
+		case 'grade': {
+			const grades = list(row.grades).map((g) => g.toUpperCase());
+			if (grades.length === 0) throw ProtocolError.at(`${where} › Grades`, 'list at least one grade, e.g. "A1, A2"');
+			return { grade: grades as Array<`${'A' | 'B' | 'C' | 'D'}${1 | 2 | 3 | 4}`> };
+		}
+		case 'fitAtLeast':
+			return { fitAtLeast: row.fitLetter ?? 'B' };
+		case 'engagementAtLeast':
+			return { engagementAtLeast: (row.engagementDigit ?? 2) as 1 | 2 | 3 | 4 };
+		case 'activity': {
+			const activity = row.activityType === 'custom' ? list(row.customActivityType) : [row.activityType ?? 'page_view'];
+			if (activity.length === 0) throw ProtocolError.at(`${where} › Custom Activity Type`, 'name at least one activity type');
+			const content = list(row.contentContains);
+			return {
+				activity,
+				...(content.length ? { contentContains: content } : {}),
+				...(row.minCount !== undefined && row.minCount > 1 ? { minCount: row.minCount } : {}),
+				...(row.withinDays ? { withinDays: row.withinDays } : {}),
+				...(row.label ? { label: row.label } : {}),
+			};
+		}
+		case 'gainedPoints':
+			return { gainedPoints: requireNumber(row.points, `${where} › Points`), withinDays: requireNumber(row.days, `${where} › In (Days)`) };
+		case 'field': {
+			const field = (row.field ?? '').trim();
+			if (!field) throw ProtocolError.at(`${where} › Field`, 'name the field, e.g. jobTitle');
+			const operator = row.operator ?? 'equals';
+			const condition: Condition = { field, operator, ...(row.fieldLabel ? { label: row.fieldLabel } : {}) };
+			if (VALUE_LESS.includes(operator)) return condition;
+			if (LIST_OPERATORS.has(operator)) return { ...condition, value: list(row.value) };
+			if (operator === 'greaterThan' || operator === 'lessThan') return { ...condition, value: requireNumber(row.value === '' ? undefined : Number(row.value), `${where} › Value`) };
+			if (operator === 'between') {
+				const [min, max] = list(row.value).map(Number);
+				return { ...condition, value: [requireNumber(min, `${where} › Value (min)`), requireNumber(max, `${where} › Value (max)`)] };
+			}
+			return { ...condition, value: row.value ?? '' };
+		}
+		case 'json':
+			return parseProtocolJson(row.conditionJson ?? '', `${where} › Condition (JSON)`) as Condition;
+		case 'negativeRule': {
+			const rules = list(row.scoreRules);
+			if (rules.length === 0) throw ProtocolError.at(`${where} › Score Rules`, 'name at least one scoring rule');
+			return { negativeRule: rules };
+		}
+		default:
+			throw ProtocolError.at(`${where} › Test`, `unknown test "${String((row as { kind?: unknown }).kind)}"`);
+	}
+}
+
+/** The editor rows of a condition, for defaults derived from the engine's; one level of all/any. */
+export function conditionToRows(condition: Condition | undefined): ConditionGroupRow {
+	if (!condition) return { match: 'all', conditions: { condition: [] } };
+	const group = 'all' in condition ? { match: 'all' as const, parts: condition.all } : 'any' in condition ? { match: 'any' as const, parts: condition.any } : { match: 'all' as const, parts: [condition] };
+	return { match: group.match, conditions: { condition: group.parts.map(leafToRow) } };
+}
+
+function leafToRow(c: Condition): ConditionRow {
+	if ('score' in c) {
+		const comparison = c.atLeast !== undefined && c.below !== undefined ? 'between' : c.below !== undefined ? 'below' : 'atLeast';
+		return { kind: 'score', measure: c.score, comparison, ...(c.atLeast !== undefined ? { min: c.atLeast } : {}), ...(c.below !== undefined ? { max: c.below } : {}) };
+	}
+	if ('grade' in c) return { kind: 'grade', grades: c.grade.join(', ') };
+	if ('fitAtLeast' in c) return { kind: 'fitAtLeast', fitLetter: c.fitAtLeast };
+	if ('engagementAtLeast' in c) return { kind: 'engagementAtLeast', engagementDigit: c.engagementAtLeast };
+	if ('activity' in c) {
+		const standard = c.activity.length === 1 && STANDARD_ACTIVITIES.includes(c.activity[0]);
+		return {
+			kind: 'activity',
+			activityType: standard ? c.activity[0] : 'custom',
+			...(standard ? {} : { customActivityType: c.activity.join(', ') }),
+			contentContains: (c.contentContains ?? []).join(', '),
+			minCount: c.minCount ?? 1,
+			withinDays: c.withinDays ?? 0,
+			label: c.label ?? '',
+		};
+	}
+	if ('gainedPoints' in c) return { kind: 'gainedPoints', points: c.gainedPoints, days: c.withinDays };
+	if ('field' in c) {
+		const value = Array.isArray(c.value) ? c.value.join(', ') : c.value === undefined ? '' : String(c.value);
+		return { kind: 'field', field: c.field, operator: c.operator, value, fieldLabel: c.label ?? '' };
+	}
+	if ('negativeRule' in c) return { kind: 'negativeRule', scoreRules: c.negativeRule.join(', ') };
+	// A nested group has no row of its own: it stays JSON inside the table.
+	return { kind: 'json', conditionJson: JSON.stringify(c) };
+}
+
+function requireNumber(value: number | undefined, where: string): number {
+	if (typeof value !== 'number' || !Number.isFinite(value)) throw ProtocolError.at(where, 'must be a number');
+	return value;
+}

@@ -1,0 +1,218 @@
+/**
+ * Hand-offs, round-robin cursors and rep loads: the Handoff Gate's fire-once state and the Tier
+ * Router's owner assignment. Every decision runs inside one write transaction under row locks
+ * (`FOR UPDATE` on PostgreSQL; SQLite's BEGIN IMMEDIATE excludes other writers), so concurrent
+ * executions queue per lead and per team: each round-robin turn is handed out once and a
+ * capacity is never exceeded. The decision itself is the engine's, passed in as a pure function.
+ *
+ * Lock order, the same for every writer so none waits in a circle: the lead's row (hand-off or
+ * assignment), then the team's cursor, then the reps' load rows sorted by id.
+ */
+import type { Driver, Queryable } from './dialect';
+import { StoreError } from './errors';
+import { checkKey, checkTime, toJson } from './store';
+import type {
+	AssignmentDecider,
+	AssignmentInput,
+	AssignmentOutcome,
+	AssignmentRecord,
+	HandoffDecider,
+	HandoffInput,
+	HandoffOutcome,
+	HandoffState,
+	RepLoadCounts,
+} from './types';
+
+interface LeadRow {
+	last_handoff_at: number | null;
+	last_event_key: string | null;
+	handoff_count: number;
+	recycled_at: number | null;
+}
+
+interface AssignmentRow {
+	team: string | null;
+	rep_id: string | null;
+	queue: string | null;
+	assigned_at: number;
+	details: unknown;
+}
+
+function toState(row: LeadRow | undefined): HandoffState | undefined {
+	if (!row || (row.last_handoff_at === null && row.recycled_at === null)) return undefined;
+	return {
+		...(row.last_handoff_at === null ? {} : { lastHandoffAt: Number(row.last_handoff_at), lastEventKey: row.last_event_key ?? undefined }),
+		handoffCount: Number(row.handoff_count),
+		...(row.recycled_at === null ? {} : { recycledAt: Number(row.recycled_at) }),
+	};
+}
+
+function checkInput(input: HandoffInput | AssignmentInput): [string, string, string, number] {
+	if (typeof input !== 'object' || input === null) throw new StoreError('invalid-input', 'The hand-off input must be an object.');
+	return [checkKey(input.scope, 'Scope'), checkKey(input.leadKey, 'Lead key'), checkKey(input.eventKey, 'Event key'), checkTime(input.at, 'Hand-off time')];
+}
+
+function decisionJson(details: unknown, what: string): string {
+	return toJson(details ?? {}, what);
+}
+
+export async function decideHandoff(driver: Driver, input: HandoffInput, decide: HandoffDecider): Promise<HandoffOutcome> {
+	const [scope, leadKey, eventKey, at] = checkInput(input);
+	return driver.transaction(async (tx) => {
+		// The lead's row is the lock: a second execution for the lead waits here until this commits.
+		await tx.run('INSERT INTO lh.handoff_leads (scope, lead_key, handoff_count) VALUES ($1, $2, 0) ON CONFLICT (scope, lead_key) DO NOTHING', [scope, leadKey]);
+		const [row] = await tx.all<LeadRow>(
+			'SELECT last_handoff_at, last_event_key, handoff_count, recycled_at FROM lh.handoff_leads WHERE scope = $1 AND lead_key = $2 FOR UPDATE',
+			[scope, leadKey],
+		);
+		const [seen] = await tx.all<{ handed_off_at: number; details: unknown }>(
+			'SELECT handed_off_at, details FROM lh.handoffs WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
+			[scope, leadKey, eventKey],
+		);
+		if (seen) {
+			return { status: 'duplicate', record: { scope, leadKey, eventKey, at: Number(seen.handed_off_at), details: driver.dialect.readJson(seen.details) } };
+		}
+		const previous = toState(row);
+		const decision = decide(previous);
+		if (!decision.handoff) return { status: 'notHandedOff', ...(previous ? { previous } : {}) };
+		const details = decisionJson(decision.details, 'Hand-off details');
+		await tx.run('INSERT INTO lh.handoffs (scope, lead_key, event_key, handed_off_at, details) VALUES ($1, $2, $3, $4, $5)', [scope, leadKey, eventKey, at, details]);
+		await tx.run(
+			'UPDATE lh.handoff_leads SET last_handoff_at = $3, last_event_key = $4, handoff_count = handoff_count + 1 WHERE scope = $1 AND lead_key = $2',
+			[scope, leadKey, at, eventKey],
+		);
+		return { status: 'handedOff', record: { scope, leadKey, eventKey, at, details: JSON.parse(details) as Record<string, unknown> }, ...(previous ? { previous } : {}) };
+	});
+}
+
+export async function handoffState(driver: Driver, scope: string, leadKey: string): Promise<HandoffState | undefined> {
+	const [row] = await driver.all<LeadRow>(
+		'SELECT last_handoff_at, last_event_key, handoff_count, recycled_at FROM lh.handoff_leads WHERE scope = $1 AND lead_key = $2',
+		[checkKey(scope, 'Scope'), checkKey(leadKey, 'Lead key')],
+	);
+	return toState(row);
+}
+
+export async function recycleLead(driver: Driver, scope: string, leadKey: string, at: number): Promise<{ recycledAt: number; closedAssignments: number }> {
+	const params = [checkKey(scope, 'Scope'), checkKey(leadKey, 'Lead key'), checkTime(at, 'Recycle time')];
+	return driver.transaction(async (tx) => {
+		// One statement: the latest recycle time wins, whatever order the events arrive in.
+		await tx.run(
+			`INSERT INTO lh.handoff_leads (scope, lead_key, handoff_count, recycled_at) VALUES ($1, $2, 0, $3)
+			ON CONFLICT (scope, lead_key) DO UPDATE SET recycled_at = $3
+			WHERE lh.handoff_leads.recycled_at IS NULL OR lh.handoff_leads.recycled_at < $3`,
+			params,
+		);
+		const closedAssignments = await closeOpen(tx, params[0] as string, params[1] as string, params[2] as number);
+		const [row] = await tx.all<{ recycled_at: number }>('SELECT recycled_at FROM lh.handoff_leads WHERE scope = $1 AND lead_key = $2', params.slice(0, 2));
+		return { recycledAt: Number(row.recycled_at), closedAssignments };
+	});
+}
+
+/** Closes the lead's assignments made at or before `at` and still open. */
+function closeOpen(tx: Queryable, scope: string, leadKey: string, at: number, exceptEvent = ''): Promise<number> {
+	return tx.run(
+		'UPDATE lh.assignments SET closed_at = $3 WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL AND assigned_at <= $3 AND event_key <> $4',
+		[scope, leadKey, at, exceptEvent],
+	);
+}
+
+export async function closeAssignments(driver: Driver, scope: string, leadKey: string, at: number): Promise<number> {
+	const [s, l, t] = [checkKey(scope, 'Scope'), checkKey(leadKey, 'Lead key'), checkTime(at, 'Close time')];
+	return driver.transaction((tx) => closeOpen(tx, s, l, t));
+}
+
+function toRecord(scope: string, leadKey: string, eventKey: string, row: AssignmentRow, driver: Driver): AssignmentRecord {
+	return {
+		scope,
+		leadKey,
+		eventKey,
+		...(row.team === null ? {} : { team: row.team }),
+		...(row.rep_id === null ? {} : { repId: row.rep_id }),
+		...(row.queue === null ? {} : { queue: row.queue }),
+		at: Number(row.assigned_at),
+		details: driver.dialect.readJson(row.details),
+	};
+}
+
+export async function assignLead(driver: Driver, input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome> {
+	const [scope, leadKey, eventKey, at] = checkInput(input);
+	const team = input.team === undefined ? undefined : checkKey(input.team, 'Team');
+	if (!Array.isArray(input.reps)) throw new StoreError('invalid-input', 'The reps to load must be a list.');
+	const reps = [...new Map(input.reps.map((r, i) => [checkKey(r?.id, `Rep ${i + 1}: id`), { id: r.id, dayStart: checkTime(r.dayStart, `Rep "${r.id}": dayStart`), weekStart: checkTime(r.weekStart, `Rep "${r.id}": weekStart`) }])).values()].sort(
+		(a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+	);
+	return driver.transaction(async (tx) => {
+		// Claim the event first: a concurrent delivery of the same event waits here, then sees it taken.
+		const claimed = await tx.run(
+			`INSERT INTO lh.assignments (scope, lead_key, event_key, assigned_at, details) VALUES ($1, $2, $3, $4, '{}') ON CONFLICT (scope, lead_key, event_key) DO NOTHING`,
+			[scope, leadKey, eventKey, at],
+		);
+		if (claimed === 0) {
+			const [row] = await tx.all<AssignmentRow>(
+				'SELECT team, rep_id, queue, assigned_at, details FROM lh.assignments WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
+				[scope, leadKey, eventKey],
+			);
+			return { status: 'duplicate', record: toRecord(scope, leadKey, eventKey, row, driver) };
+		}
+		let counter = 0;
+		if (team !== undefined) {
+			await tx.run('INSERT INTO lh.rr_cursors (scope, team, counter) VALUES ($1, $2, 0) ON CONFLICT (scope, team) DO NOTHING', [scope, team]);
+			const [row] = await tx.all<{ counter: number }>('SELECT counter FROM lh.rr_cursors WHERE scope = $1 AND team = $2 FOR UPDATE', [scope, team]);
+			counter = Number(row.counter);
+		}
+		const loads: Record<string, RepLoadCounts> = {};
+		for (const rep of reps) {
+			await lockRep(tx, scope, rep.id);
+			const [row] = await tx.all<{ open: number | null; today: number | null; week: number | null; last: number | null }>(
+				`SELECT SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open,
+					SUM(CASE WHEN assigned_at >= $3 THEN 1 ELSE 0 END) AS today,
+					SUM(CASE WHEN assigned_at >= $4 THEN 1 ELSE 0 END) AS week,
+					MAX(assigned_at) AS last
+				FROM lh.assignments WHERE scope = $1 AND rep_id = $2`,
+				[scope, rep.id, rep.dayStart, rep.weekStart],
+			);
+			loads[rep.id] = {
+				open: Number(row?.open ?? 0),
+				assignedToday: Number(row?.today ?? 0),
+				assignedThisWeek: Number(row?.week ?? 0),
+				...(row?.last === null || row?.last === undefined ? {} : { lastAssignedAt: Number(row.last) }),
+			};
+		}
+		const decision = decide({ counter, loads });
+		const repId = decision.repId === undefined ? null : checkKey(decision.repId, 'Assigned rep id');
+		const queue = decision.queue === undefined ? null : checkKey(decision.queue, 'Queue');
+		const chosenTeam = decision.team === undefined ? (team ?? null) : checkKey(decision.team, 'Team');
+		const details = decisionJson(decision.details, 'Assignment details');
+		if (repId !== null && !reps.some((r) => r.id === repId)) await lockRep(tx, scope, repId);
+		if (team !== undefined && decision.nextCounter !== undefined) {
+			const next = decision.nextCounter;
+			if (!Number.isSafeInteger(next) || next < counter) throw new StoreError('invalid-input', `The next round-robin counter of team "${team}" must be a whole number at least ${counter}, got ${next}.`);
+			await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, next]);
+		}
+		if (repId !== null) {
+			await tx.run('UPDATE lh.rep_loads SET assigned_total = assigned_total + 1, last_assigned_at = $3 WHERE scope = $1 AND rep_id = $2', [scope, repId, at]);
+		}
+		// The lead now belongs to this owner: its earlier open assignments stop counting as load.
+		await closeOpen(tx, scope, leadKey, at, eventKey);
+		await tx.run('UPDATE lh.assignments SET team = $4, rep_id = $5, queue = $6, details = $7 WHERE scope = $1 AND lead_key = $2 AND event_key = $3', [
+			scope,
+			leadKey,
+			eventKey,
+			chosenTeam,
+			repId,
+			queue,
+			details,
+		]);
+		const record: AssignmentRecord = { scope, leadKey, eventKey, at, details: JSON.parse(details) as Record<string, unknown> };
+		if (chosenTeam !== null) record.team = chosenTeam;
+		if (repId !== null) record.repId = repId;
+		if (queue !== null) record.queue = queue;
+		return { status: 'assigned', record };
+	});
+}
+
+async function lockRep(tx: Queryable, scope: string, repId: string): Promise<void> {
+	await tx.run('INSERT INTO lh.rep_loads (scope, rep_id, assigned_total) VALUES ($1, $2, 0) ON CONFLICT (scope, rep_id) DO NOTHING', [scope, repId]);
+	await tx.all('SELECT assigned_total FROM lh.rep_loads WHERE scope = $1 AND rep_id = $2 FOR UPDATE', [scope, repId]);
+}

@@ -1,0 +1,159 @@
+/**
+ * The Tier Router node in n8n-core's engine with the real embedded store: one output per tier,
+ * owners by named account, rule and round-robin across executions, due times in business hours,
+ * the tables against JSON, and bad input.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { DEFAULT_TIERS } from '../../nodes/engine/routing';
+import { closeAllStores } from '../../nodes/store';
+import { editorRowsToRouting, tiersToEditorRows } from '../../nodes/TierRouter/editorRules';
+import { configuredOutputs, DEFAULT_TIER_NAMES } from '../../nodes/TierRouter/description';
+import { TierRouter } from '../../nodes/TierRouter/TierRouter.node.ts';
+import { runNode } from '../helpers/n8n-runner';
+import { score } from '../engine/gate/helpers';
+
+const router = new TierRouter();
+const root = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-router-'));
+let stores = 0;
+const freshStore = () => ({ leadHandoffStoreApi: { backend: 'embedded', folder: path.join(root, `s${++stores}`) } });
+
+after(async () => {
+	await closeAllStores();
+	rmSync(root, { recursive: true, force: true });
+});
+
+/** Friday 13 March 2026, 17:30 in Berlin: after hours in a 9-18 calendar. */
+const FRIDAY_1730 = '2026-03-13T16:30:00.000Z';
+/** Monday 16 March 2026, 11:00 in Berlin. */
+const MONDAY_11 = '2026-03-16T10:00:00.000Z';
+
+const tables = {
+	rulesSource: 'editor',
+	tiers: { tier: tiersToEditorRows(DEFAULT_TIERS) },
+	roster: {
+		rep: [
+			{ id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA', timeZone: 'Europe/Berlin' },
+			{ id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN', timeZone: 'Europe/Berlin' },
+			{ id: '201', name: 'Cy Park', email: 'cy@example.com', timeZone: 'America/New_York', workingHours: '09:00-17:00' },
+			{ id: '900', name: 'Key Accounts', email: 'kam@example.com' },
+		],
+	},
+	teams: {
+		team: [
+			{ id: 'emea', name: 'EMEA', members: '101, 102', strategy: 'roundRobin', outsideHours: 'allow' },
+			{ id: 'na', name: 'North America', members: '201', strategy: 'roundRobin', outsideHours: 'skip', fallbackQueue: 'NA overflow' },
+		],
+	},
+	assignmentRules: { rule: [{ name: 'North America', team: 'na', countries: 'US, CA' }] },
+	namedAccounts: { account: [{ domain: 'globex.com', owner: '900' }] },
+	settings: { calendarZone: 'Europe/Berlin', workingHours: '09:00-18:00' },
+};
+
+const params = tables as unknown as INodeParameters;
+
+/** Leads as Lead Score leaves them (score as of `at`). */
+const lead = (email: string, total: number, at: string, extra: IDataObject = {}) => ({ email, ...extra, score: score({ total, asOf: at }) as unknown as IDataObject });
+
+type Routing = { tier: string; ownerId: string | null; owner: { name?: string; slackId?: string } | null; queue: string | null; dueAt: string | null; dueAtLocal: string | null; assignedVia?: string; duplicate?: boolean };
+const routing = (item: INodeExecutionData) => item.json.routing as Routing;
+
+describe('Tier Router node', () => {
+	it('one output per tier, named like the tiers, in either mode', async () => {
+		const names = (parameters: IDataObject) => (configuredOutputs(parameters as INodeParameters, DEFAULT_TIER_NAMES) as Array<{ displayName: string }>).map((o) => o.displayName);
+		assert.deepEqual(names(params as IDataObject), ['Hot', 'Warm', 'MQL', 'Nurture']);
+		const rulesJson = JSON.stringify({ tiers: [{ name: 'Enterprise', when: { score: 'fit', atLeast: 30 }, sla: { hours: 4, basis: 'business' } }, { name: 'Everyone else', sla: null, assign: false }] });
+		assert.deepEqual(names({ rulesSource: 'json', rulesJson }), ['Enterprise', 'Everyone else']);
+		// n8n computes the outputs from the expression: the run has exactly these outputs.
+		const { outputs } = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson }, items: [lead('a@b.de', 10, MONDAY_11)], credentials: freshStore() });
+		assert.deepEqual(outputs.map((o) => o.length), [0, 1]);
+		assert.equal((outputs[1][0].json.routing as Routing).tier, 'Everyone else');
+	});
+
+	it('routes each lead to its tier with an owner and a due time in business hours', async () => {
+		const credentials = freshStore();
+		const items = [
+			lead('dana@globex.com', 85, FRIDAY_1730),
+			lead('eve@initech.de', 65, FRIDAY_1730, { country: 'DE' }),
+			lead('fay@hooli.com', 55, FRIDAY_1730, { country: 'US' }),
+			lead('gus@tiny.io', 20, FRIDAY_1730),
+		];
+		const { outputs, error } = await runNode({ node: router, parameters: params, items, credentials, timezone: 'Europe/Berlin' });
+		assert.equal(error, undefined, error?.message);
+		const [hot, warm, mql, nurture] = outputs;
+		assert.deepEqual([hot, warm, mql, nurture].map((o) => o.map((i) => i.json.email)), [['dana@globex.com'], ['eve@initech.de'], ['fay@hooli.com'], ['gus@tiny.io']]);
+		// Hot: 1 business hour from Friday 17:30 is Monday 10:00 in a 9-18 Berlin calendar.
+		assert.equal(routing(hot[0]).dueAt, '2026-03-16T09:00:00.000Z');
+		assert.equal(routing(hot[0]).dueAtLocal, 'Mon 16 Mar 2026 10:00 (Europe/Berlin)');
+		assert.deepEqual([routing(hot[0]).ownerId, routing(hot[0]).assignedVia, routing(hot[0]).owner?.name], ['900', 'namedAccount', 'Key Accounts']);
+		assert.deepEqual([routing(warm[0]).ownerId, routing(warm[0]).owner?.slackId, routing(warm[0]).dueAt], ['101', 'U0ANA', '2026-03-14T16:30:00.000Z']);
+		// North America at 12:30 New York time on a Friday: Cy works; MQL, acknowledged within 48 hours.
+		assert.deepEqual([routing(mql[0]).ownerId, routing(mql[0]).dueAt], ['201', '2026-03-15T16:30:00.000Z']);
+		assert.deepEqual([routing(nurture[0]).ownerId, routing(nurture[0]).dueAt], [undefined, null], 'nurture gets no owner and no due time');
+		outputs.flat().forEach((item) => assert.ok(item.pairedItem));
+	});
+
+	it('round-robin carries across executions; a redelivered event keeps its owner', async () => {
+		const credentials = freshStore();
+		const run = (items: IDataObject[]) => runNode({ node: router, parameters: params, items, credentials, timezone: 'Europe/Berlin' });
+		const owners: Array<string | null> = [];
+		for (const email of ['l1@x.de', 'l2@x.de', 'l3@x.de']) owners.push(routing((await run([lead(email, 65, MONDAY_11)])).outputs[1][0]).ownerId);
+		assert.deepEqual(owners, ['101', '102', '101']);
+		const again = routing((await run([lead('l2@x.de', 65, MONDAY_11)])).outputs[1][0]);
+		assert.deepEqual([again.ownerId, again.duplicate], ['102', true]);
+		assert.equal(routing((await run([lead('l4@x.de', 65, MONDAY_11)])).outputs[1][0]).ownerId, '102', 'the redelivery used no turn');
+	});
+
+	it('nobody available: the team fallback queue, with the reason', async () => {
+		// Saturday in New York: Cy is outside his hours.
+		const { outputs } = await runNode({ node: router, parameters: params, items: [lead('us@x.com', 65, '2026-03-14T16:00:00Z', { country: 'US' })], credentials: freshStore(), timezone: 'Europe/Berlin' });
+		const r = outputs[1][0].json.routing as Routing & { assignmentReasons: string[]; skipped: Array<{ repId: string; reason: string }> };
+		assert.deepEqual([r.ownerId, r.queue], [null, 'NA overflow']);
+		assert.match(r.skipped[0].reason, /^outside working hours \(Sat 12:00 in America\/New_York\)$/);
+	});
+
+	it('the tables and the same routing as JSON give the same tiers, owners and due times', async () => {
+		const json = editorRowsToRouting({
+			tiers: tables.tiers.tier,
+			roster: tables.roster.rep,
+			teams: tables.teams.team as never,
+			rules: tables.assignmentRules.rule,
+			namedAccounts: tables.namedAccounts.account,
+			settings: tables.settings,
+		});
+		const items = [lead('dana@globex.com', 85, FRIDAY_1730), lead('eve@initech.de', 65, FRIDAY_1730), lead('fay@hooli.com', 55, FRIDAY_1730, { country: 'US' })];
+		const a = await runNode({ node: router, parameters: params, items, credentials: freshStore(), timezone: 'Europe/Berlin' });
+		const b = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson: JSON.stringify(json) }, items, credentials: freshStore(), timezone: 'Europe/Berlin' });
+		const view = (outputs: INodeExecutionData[][]) => outputs.map((o) => o.map((i) => ({ ...routing(i), assignedAt: undefined })));
+		assert.deepEqual(view(a.outputs), view(b.outputs));
+	});
+
+	describe('bad input', () => {
+		it('a team member missing from the roster fails before any item, naming the JSON path', async () => {
+			const rulesJson = JSON.stringify({ assignment: { roster: [{ id: '1' }], teams: [{ id: 't', members: ['1', '2'] }] } });
+			const { error, outputs } = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson }, items: [lead('a@b.de', 90, MONDAY_11)], credentials: freshStore() });
+			assert.match(error?.message ?? '', /\/assignment\/teams\/0\/members\/1: "2" is not in the roster/);
+			assert.equal(outputs.flat().length, 0);
+		});
+
+		it('a table row with bad hours names the row', async () => {
+			const roster = { rep: [{ id: '101', workingHours: '9 to 5' }] };
+			const { error } = await runNode({ node: router, parameters: { ...params, roster } as unknown as INodeParameters, items: [lead('a@b.de', 90, MONDAY_11)], credentials: freshStore() });
+			assert.match(error?.message ?? '', /Rep 1 \(101\) › Working Hours: write hours as start-end, e.g. "09:00-17:00", got "9 to 5"/);
+		});
+
+		it('a lead without a score goes to the error output, the others carry on', async () => {
+			const items = [{ email: 'x@y.com' }, lead('a@b.de', 90, MONDAY_11)];
+			const { outputs } = await runNode({ node: router, parameters: params, items, credentials: freshStore(), onError: 'continueErrorOutput', timezone: 'Europe/Berlin' });
+			assert.equal(outputs.length, 5, 'four tiers and the error output');
+			assert.deepEqual(outputs[4].map((i) => i.pairedItem), [{ item: 0 }]);
+			assert.match(String(outputs[4][0].json.error), /Item 0: Field "score": expected the Lead Score result/);
+			assert.deepEqual(outputs[0].map((i) => i.pairedItem), [{ item: 1 }]);
+		});
+	});
+});

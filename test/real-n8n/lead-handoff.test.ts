@@ -1,0 +1,96 @@
+/**
+ * The template workflow workflows/lead-handoff-webhook-to-slack.json in a real n8n, installed from
+ * the packed tarball: published, called on its production webhook with sample leads, it runs
+ * Webhook -> Lead Score -> Handoff Gate -> Tier Router -> Slack (a local mock). Every lead leaves
+ * on the expected output; those handed off have an owner and a due time, and their owner is told
+ * on Slack. A second delivery of the same leads hands nothing off again.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { RealN8n, type Execution } from '../helpers/real-n8n';
+
+const TEMPLATE = join(__dirname, '../../workflows/lead-handoff-webhook-to-slack.json');
+const HOUR = 3_600_000;
+
+type Json = Record<string, unknown>;
+type Routing = { tier: string; ownerId: string | null; owner: { name: string; slackId: string } | null; dueAt: string | null; sla: string | null };
+
+describe('Lead hand-off template in a real n8n', () => {
+	let n8n: RealN8n;
+	let workflowId: string;
+	let run: Execution;
+	const now = Date.now();
+	const ago = (hours: number) => new Date(now - hours * HOUR).toISOString();
+	const leads = [
+		{ email: 'sam@smallco.io', jobTitle: 'Analyst', activities: [{ id: 'sam-1', type: 'demo_request', timestamp: ago(1) }] },
+		{
+			email: 'dana@globex.com',
+			jobTitle: 'VP of Marketing',
+			industry: 'Software',
+			companySize: 200,
+			activities: [
+				{ id: 'dana-1', type: 'page_view', timestamp: ago(2), url: 'https://example.com/pricing' },
+				{ id: 'dana-2', type: 'webinar_attended', timestamp: ago(20 * 24) },
+			],
+		},
+		{ email: 'lee@initech.com', jobTitle: 'Engineer', activities: [{ id: 'lee-1', type: 'email_open', timestamp: ago(5) }] },
+		{ email: 'kim@gmail.com', jobTitle: 'Marketing Student', activities: [{ id: 'kim-1', type: 'page_view', timestamp: ago(3), url: '/pricing' }] },
+	];
+
+	before(async () => {
+		n8n = await RealN8n.create({ mocks: true });
+		await n8n.importCredentials([
+			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
+			{ id: 'LhSlackTemplate1', name: 'Slack', type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
+		]);
+		workflowId = await n8n.importWorkflow(TEMPLATE);
+		await n8n.start();
+		await n8n.activate(workflowId);
+		const res = await n8n.callWebhook('lead-handoff/leads', { leads });
+		assert.equal(res.status, 200, JSON.stringify(res.body));
+		run = await n8n.waitForExecution(workflowId, { timeoutMs: 60_000 });
+		assert.equal(run.status, 'success', run.error?.message);
+	});
+
+	after(async () => {
+		await n8n?.dispose();
+	});
+
+	it('every lead leaves the gate on the expected output, with its reasons in words', () => {
+		const [handOff, notYet, disqualified] = run.outputs('Handoff Gate');
+		assert.deepEqual(handOff.map((l) => l.email), ['sam@smallco.io', 'dana@globex.com']);
+		assert.deepEqual(notYet.map((l) => l.email), ['lee@initech.com']);
+		assert.deepEqual(disqualified.map((l) => l.email), ['kim@gmail.com']);
+		for (const lead of [...handOff, ...notYet, ...disqualified]) assert.ok(((lead.handoff as Json).reasons as string[]).length > 0, `${lead.email} says why`);
+		assert.deepEqual((handOff[0].handoff as Json).reasons, ['Requested a demo (1 hour ago)']);
+	});
+
+	it('the router sends them to Hot and Warm, each with an owner by round-robin and a due time', () => {
+		const [hot, warm, mql, nurture] = run.outputs('Tier Router');
+		assert.deepEqual([hot, warm, mql, nurture].map((o) => o.map((l) => l.email)), [['sam@smallco.io'], ['dana@globex.com'], [], []]);
+		const [a, b] = [hot[0].routing as Routing, warm[0].routing as Routing];
+		assert.deepEqual([a.ownerId, a.owner?.name, b.ownerId, b.owner?.name], ['101', 'Ana Ruiz', '102', 'Ben Okafor']);
+		assert.equal(a.sla, '1 business hour');
+		assert.ok(Date.parse(a.dueAt!) > now && Date.parse(a.dueAt!) <= now + 4 * 24 * HOUR, `hot due ${a.dueAt}`);
+		assert.equal(Date.parse(b.dueAt!) - Date.parse((warm[0].score as Json).asOf as string), 24 * HOUR, 'warm: 24 clock hours');
+	});
+
+	it('each owner is told on Slack, with the reasons and the due time', () => {
+		const posts = n8n.mocks!.requests('slack.com', { path: '/api/chat.postMessage' }).map((r) => String((r.body as Json).text));
+		assert.equal(posts.length, 2);
+		assert.match(posts[0], /^:fire: Hot lead sam@smallco\.io for <@U0ANA> \(Ana Ruiz\), due .+\nRequested a demo \(1 hour ago\)$/);
+		assert.match(posts[1], /^Warm lead dana@globex\.com for <@U0BEN>, due .+\nScore \d+(\.\d+)? ≥ 60 and visited the pricing page \(2 hours ago\)$/);
+	});
+
+	it('the same leads delivered again are handed off to nobody a second time', async () => {
+		const res = await n8n.callWebhook('lead-handoff/leads', { leads });
+		assert.equal(res.status, 200);
+		const second = await n8n.waitForExecution(workflowId, { count: 2, timeoutMs: 60_000 });
+		const [handOff, notYet] = second.outputs('Handoff Gate');
+		assert.equal(handOff.length, 0);
+		assert.deepEqual(notYet.map((l) => l.email).sort(), ['dana@globex.com', 'lee@initech.com', 'sam@smallco.io']);
+		assert.equal(n8n.mocks!.requests('slack.com', { path: '/api/chat.postMessage' }).length, 2, 'no second Slack message');
+	});
+});
