@@ -21,6 +21,7 @@ import {
 	type PostgresStoreConfig,
 } from '../../nodes/store';
 import { leadHandoffStoreConnectionTest, testStoreCredential } from '../../nodes/store/credentialTest';
+import { LATEST_VERSION } from '../../nodes/store/migrations';
 import { PG_DATABASE, PG_HOST, PG_PORT, postgresConfig, postgresUser, withPg } from './backends';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-open-'));
@@ -174,7 +175,7 @@ describe('credential test', () => {
 
 	it('reports the embedded store ready, with its file and schema version', async () => {
 		const folder = path.join(tmp, 'credential');
-		assert.deepEqual(await call({ backend: 'embedded', folder }), { status: 'OK', message: `Embedded store ready at ${path.join(folder, 'store.sqlite')} (schema version 1).` });
+		assert.deepEqual(await call({ backend: 'embedded', folder }), { status: 'OK', message: `Embedded store ready at ${path.join(folder, 'store.sqlite')} (schema version ${LATEST_VERSION}).` });
 	});
 
 	it('reports a working PostgreSQL connection and creates the schema', async (t) => {
@@ -182,7 +183,7 @@ describe('credential test', () => {
 		if (!pgUser) return;
 		const schema = schemaName();
 		const result = await call({ backend: 'postgres', host: PG_HOST, port: PG_PORT, database: PG_DATABASE, user: pgUser, password: '', ssl: 'disable', schema });
-		assert.deepEqual(result, { status: 'OK', message: `Connected to PostgreSQL at ${PG_HOST}:${PG_PORT}/${PG_DATABASE} schema ${schema} (schema version 1).` });
+		assert.deepEqual(result, { status: 'OK', message: `Connected to PostgreSQL at ${PG_HOST}:${PG_PORT}/${PG_DATABASE} schema ${schema} (schema version ${LATEST_VERSION}).` });
 		assert.equal(await withPg(pgUser, async (c) => (await c.query('SELECT to_regclass($1) AS t', [`"${schema}".activities`])).rows[0].t !== null), true);
 	});
 
