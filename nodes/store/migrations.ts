@@ -132,6 +132,25 @@ export const MIGRATIONS: readonly Migration[] = [
 			{ table: 'assignments', column: 'lead_key' },
 		],
 	},
+	{
+		version: 3,
+		name: 'company data cache (Lead Enrich firmographics)',
+		statements: [
+			// Keyed by provider (URL template and mapping) and company domain: one fetch per domain
+			// until it expires. status 'found' has data; 'notFound' remembers an unknown domain.
+			`CREATE TABLE lh.company_data (
+				provider TEXT NOT NULL,
+				domain TEXT NOT NULL,
+				status TEXT NOT NULL,
+				data JSONB NOT NULL,
+				fetched_at BIGINT NOT NULL,
+				expires_at BIGINT NOT NULL,
+				PRIMARY KEY (provider, domain)
+			)`,
+		],
+		// Company domains, not people: nothing here is erased with a lead.
+		leadTables: [],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

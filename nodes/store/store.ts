@@ -9,6 +9,7 @@ import * as handoffs from './handoffs';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
+import type { CompanyDataEntry } from './types';
 
 /** PostgreSQL's btree rows hold at most ~2.7 kB: two keys of this size fit in a primary key. */
 const MAX_KEY_BYTES = 512;
@@ -247,6 +248,37 @@ export class SqlHandoffStore implements HandoffStore {
 		];
 		const inserted = await this.driver.run('INSERT INTO lh.claims (scope, claim_key, lead_key, claimed_at) VALUES ($1, $2, $3, $4) ON CONFLICT (scope, claim_key) DO NOTHING', params);
 		return inserted === 1;
+	}
+
+	async getCompanyData(provider: string, domain: string, now: number): Promise<CompanyDataEntry | undefined> {
+		const params = [checkKey(provider, 'Provider key'), checkKey(domain, 'Company domain'), checkTime(now, 'now')];
+		const [row] = await this.driver.all<{ status: string; data: unknown; fetched_at: number; expires_at: number }>(
+			'SELECT status, data, fetched_at, expires_at FROM lh.company_data WHERE provider = $1 AND domain = $2 AND expires_at > $3',
+			params,
+		);
+		if (!row) return undefined;
+		return {
+			status: row.status === 'found' ? 'found' : 'notFound',
+			data: this.driver.dialect.readJson(row.data),
+			fetchedAt: Number(row.fetched_at),
+			expiresAt: Number(row.expires_at),
+		};
+	}
+
+	async putCompanyData(provider: string, domain: string, entry: CompanyDataEntry): Promise<void> {
+		if (typeof entry !== 'object' || entry === null) throw invalid('The company data entry must be an object.');
+		if (entry.status !== 'found' && entry.status !== 'notFound') throw invalid(`Company data status must be "found" or "notFound", got ${String(entry.status)}.`);
+		const fetchedAt = checkTime(entry.fetchedAt, 'Company data fetchedAt');
+		const expiresAt = checkTime(entry.expiresAt, 'Company data expiresAt');
+		if (expiresAt < fetchedAt) throw invalid('Company data expiresAt must not be before fetchedAt.');
+		const params = [checkKey(provider, 'Provider key'), checkKey(domain, 'Company domain'), entry.status, toJson(entry.data, 'Company data'), fetchedAt, expiresAt];
+		// Concurrent fetches of one domain both hold fresh data: the later answer wins, in one statement.
+		await this.driver.run(
+			`INSERT INTO lh.company_data (provider, domain, status, data, fetched_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (provider, domain) DO UPDATE SET status = excluded.status, data = excluded.data, fetched_at = excluded.fetched_at, expires_at = excluded.expires_at
+			WHERE lh.company_data.fetched_at <= excluded.fetched_at`,
+			params,
+		);
 	}
 
 	decideHandoff(input: HandoffInput, decide: HandoffDecider): Promise<HandoffOutcome> {

@@ -131,6 +131,14 @@ export interface AssignmentOutcome {
 	record: AssignmentRecord;
 }
 
+/** A provider's answer about a company domain (Lead Enrich's cache); `data` is empty for notFound. */
+export interface CompanyDataEntry {
+	status: 'found' | 'notFound';
+	data: Record<string, unknown>;
+	fetchedAt: number;
+	expiresAt: number;
+}
+
 export interface HandoffStore {
 	readonly kind: 'embedded' | 'postgres';
 	/** Where the data lives, for messages: a file path, or `host:port/database schema`. */
@@ -179,6 +187,13 @@ export interface HandoffStore {
 	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome>;
 	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
+	/**
+	 * A cached company-data answer of a provider for a domain, if one is still fresh at `now`
+	 * (expired answers are never returned).
+	 */
+	getCompanyData(provider: string, domain: string, now: number): Promise<CompanyDataEntry | undefined>;
+	/** Caches a provider's answer for a domain until `expiresAt`; a newer answer replaces it. One statement. */
+	putCompanyData(provider: string, domain: string, entry: CompanyDataEntry): Promise<void>;
 	/** Health check used by the credential test: one round trip to the database. */
 	ping(): Promise<void>;
 	/** Schema version (the highest applied migration). */

@@ -31,6 +31,8 @@ import {
 	createRunExecutionData,
 	type ExecutionError,
 	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IHttpRequestOptions,
 	type ICredentialsHelper,
 	type IConnections,
 	type IDataObject,
@@ -92,6 +94,8 @@ export interface NodeSpec {
 interface RunSettings {
 	/** Decrypted credential data by credential type name, e.g. `{ leadHandoffStoreApi: {...} }`. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** Credential types whose `authenticate` function applies to httpRequestWithAuthentication (else requests go as they are). */
+	credentialTypes?: ICredentialType[];
 	/** The workflow's time zone setting: what `this.getTimezone()` returns. */
 	timezone?: string;
 }
@@ -129,8 +133,8 @@ export interface RunWorkflowResult {
 
 /** Runs one node on the items and returns its outputs (or the error that stopped the run). */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
-	const { items, credentials, timezone, ...spec } = options;
-	const result = await runWorkflow({ nodes: [spec], items, credentials, timezone });
+	const { items, credentials, credentialTypes, timezone, ...spec } = options;
+	const result = await runWorkflow({ nodes: [spec], items, credentials, credentialTypes, timezone });
 	const name = nodeName(spec);
 	return { outputs: result.outputs[name] ?? [], error: result.error, runData: result.runData, run: result.run };
 }
@@ -195,7 +199,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const additionalData = {
 		executionId,
 		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
-		credentialsHelper: credentialsHelper(options.credentials ?? {}),
+		credentialsHelper: credentialsHelper(options.credentials ?? {}, options.credentialTypes ?? []),
 		currentNodeExecutionIndex: 0,
 		variables: {},
 		restApiUrl: 'http://localhost:5678/rest',
@@ -279,7 +283,7 @@ function unsupported(what: string): () => never {
 }
 
 /** Serves the test's decrypted credential data by type; any other call is a harness gap. */
-function credentialsHelper(byType: Record<string, ICredentialDataDecryptedObject>): ICredentialsHelper {
+function credentialsHelper(byType: Record<string, ICredentialDataDecryptedObject>, types: ICredentialType[]): ICredentialsHelper {
 	return {
 		getParentTypes: () => [],
 		isCredentialUsableByNode: () => true,
@@ -289,7 +293,10 @@ function credentialsHelper(byType: Record<string, ICredentialDataDecryptedObject
 			return structuredClone(data);
 		},
 		getCredentialsProperties: () => [],
-		authenticate: async (_credentials: unknown, _type: string, requestOptions: unknown) => requestOptions,
+		authenticate: async (credentials: ICredentialDataDecryptedObject, type: string, requestOptions: IHttpRequestOptions) => {
+			const authenticate = types.find((t) => t.name === type)?.authenticate;
+			return typeof authenticate === 'function' ? await authenticate(credentials, requestOptions) : requestOptions;
+		},
 		preAuthentication: async () => undefined,
 		runPreAuthentication: async () => undefined,
 		getCredentials: unsupported('getCredentials'),

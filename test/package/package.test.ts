@@ -26,6 +26,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 const FIXED_NODE_NAMES: Record<string, string> = {
 	LeadScore: 'leadScore',
 	LeadHandoffData: 'leadHandoffData',
+	LeadEnrich: 'leadEnrich',
 	HandoffGate: 'handoffGate',
 	TierRouter: 'tierRouter',
 };
@@ -71,6 +72,7 @@ describe('the published package', () => {
 		for (const node of pkg.n8n.nodes) assert.ok(files.includes(node), `${node} is packed`);
 		assert.ok(files.includes('dist/nodes/engine/scoring/scoring.schema.json'), 'the scoring schema is packed');
 		for (const part of ['gate/gate', 'routing/routing', 'calendar/calendar']) assert.ok(files.includes(`dist/nodes/engine/${part}.schema.json`), `${part}.schema.json is packed`);
+		assert.ok(files.includes('dist/nodes/engine/enrich/enrich.schema.json'), 'the enrichment schema is packed');
 		assert.ok(!files.some((f) => f.startsWith('test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'no tests or TypeScript sources are packed');
 	});
 });

@@ -1,0 +1,115 @@
+import {
+	NodeConnectionTypes,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestOptions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { parseProtocolJson } from '../engine/common/schema';
+import { parseTimestamp } from '../engine/common/time';
+import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
+import { processItems } from '../shared/items';
+import { openStoreFor, storeCredentialTest } from '../shared/store';
+import { createCompanyLookup, type CompanyLookup, type ProviderResponse } from './companyData';
+import { leadEnrichProperties } from './description';
+import { editorToOptions, type EditorParameters } from './editorOptions';
+
+const COMPANY_DATA_CREDENTIAL = 'leadEnrichCompanyDataApi';
+
+export class LeadEnrich implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Lead Enrich',
+		name: 'leadEnrich',
+		icon: { light: 'file:leadEnrich.svg', dark: 'file:leadEnrich.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["optionsSource"] === "json" ? "Options from JSON" : "Brief for Slack, email, SMS and CRM" }}',
+		description: 'Turns a lead\'s history into a sales brief: profile, recency, firmographics, attribution; rendered for Slack, email, SMS and the CRM',
+		defaults: { name: 'Lead Enrich' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [
+			{ name: 'leadEnrichCompanyDataApi', required: true, displayOptions: { show: { authentication: ['companyDataApi'] } } },
+			// The cache; not needed for a lookup table or when caching within the execution only.
+			{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest', displayOptions: { show: { cache: ['store'] } } },
+		],
+		properties: leadEnrichProperties,
+	};
+
+	methods = { credentialTest: storeCredentialTest };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const zone = this.getTimezone();
+		return processItems(
+			this,
+			1,
+			async () => {
+				const options = this.getNodeParameter('options', 0, {}) as { asOf?: string; outputField?: string; includeDetails?: boolean };
+				// "Enrich As Of" may be an expression per item; a fixed value is read once.
+				const asOfIsExpression = String((this.getNode().parameters.options as IDataObject | undefined)?.asOf ?? '').startsWith('=');
+				const enrichment = compileEnrichment(readOptions(this));
+				return {
+					enrichment,
+					companies: enrichment.provider ? await companyLookup(this, enrichment) : undefined,
+					outputField: options.outputField || 'enrichment',
+					includeDetails: options.includeDetails !== false,
+					fixedAsOf: asOfIsExpression ? undefined : readAsOf(options.asOf, zone),
+				};
+			},
+			async (item, i, { enrichment, companies, outputField, includeDetails, fixedAsOf }) => {
+				const now = fixedAsOf ?? readAsOf(this.getNodeParameter('options.asOf', i, ''), zone);
+				const lead = item.json;
+				const activities = enrichment.readActivities(lead, zone);
+				const score = enrichment.readScore(lead);
+				const handoffReasons = enrichment.readHandoffReasons(lead);
+				const target = enrichment.firmographicsTarget(lead);
+				let firmographics: FirmographicsOutcome | undefined;
+				// The table answers first; the provider is asked only for the companies it lacks.
+				if (companies && 'domain' in target && !enrichment.fromTable(target.domain)) firmographics = await companies(target.domain);
+				const result = enrichment.enrich(lead, activities, score, { now, timezone: zone, handoffReasons, ...(firmographics ? { firmographics } : {}) });
+				const { brief, renderings, profile, recency, attribution } = result;
+				const out = includeDetails ? { brief, renderings, firmographics: result.firmographics, profile, recency, attribution } : { brief, renderings, firmographics: result.firmographics };
+				return { output: 0, json: { ...lead, [outputField]: out as unknown as IDataObject } };
+			},
+		);
+	}
+}
+
+function readOptions(ctx: IExecuteFunctions): unknown {
+	if (ctx.getNodeParameter('optionsSource', 0) === 'json') return parseProtocolJson(ctx.getNodeParameter('optionsJson', 0), 'Options (JSON)');
+	// Fields hidden by the chosen company data source are absent: their fallbacks say "not set".
+	const fallbacks: Record<keyof EditorParameters, unknown> = { companyData: 'none', urlTemplate: '', preset: 'clearbit', mapping: {}, lookupTable: {}, lookupSettings: {}, brief: {}, templates: {}, fields: {} };
+	return editorToOptions(Object.fromEntries(Object.entries(fallbacks).map(([n, fallback]) => [n, ctx.getNodeParameter(n, 0, fallback)])) as unknown as EditorParameters);
+}
+
+/** The provider with its cache; the HTTP goes through n8n's helpers, so n8n's proxy settings apply. */
+async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<typeof compileEnrichment>): Promise<CompanyLookup> {
+	const provider = enrichment.provider!;
+	const authenticated = ctx.getNodeParameter('authentication', 0, 'none') === 'companyDataApi';
+	const cacheInStore = ctx.getNodeParameter('cache', 0, 'execution') === 'store' && provider.cacheTtlMs > 0;
+	const store = cacheInStore ? await openStoreFor(ctx) : undefined;
+	const fetch = async (url: string, timeout: number): Promise<ProviderResponse> => {
+		// Text, not JSON: a body that is not JSON must become a stated failure, not a thrown error.
+		const request: IHttpRequestOptions = { method: 'GET', url, headers: { Accept: 'application/json' }, encoding: 'text', json: false, timeout, returnFullResponse: true, ignoreHttpStatusErrors: true };
+		return (authenticated ? await ctx.helpers.httpRequestWithAuthentication.call(ctx, COMPANY_DATA_CREDENTIAL, request) : await ctx.helpers.httpRequest(request)) as ProviderResponse;
+	};
+	return createCompanyLookup({
+		provider,
+		fetch,
+		url: (domain) => enrichment.providerUrl(domain)!,
+		store,
+		sleep,
+		now: () => Date.now(),
+		warn: (message) => ctx.logger.warn(message),
+	});
+}
+
+function readAsOf(value: unknown, zone: string): number {
+	if (value === undefined || value === null || value === '') return Date.now();
+	return parseTimestamp(value, 'Enrich As Of', zone);
+}

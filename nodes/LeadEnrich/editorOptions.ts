@@ -1,0 +1,81 @@
+/**
+ * The editor's fields as Lead Enrich options (the shape of enrich.schema.json), so both ways of
+ * configuring the node compile through `compileEnrichment` and its validation.
+ */
+import type { AttributionModel, EnrichOptions, Firmographics, FirmographicsPreset } from '../engine/enrich';
+
+export interface EditorParameters {
+	companyData: 'none' | 'table' | 'http';
+	urlTemplate?: string;
+	preset?: FirmographicsPreset;
+	mapping?: Record<string, string>;
+	lookupTable?: { rows?: Array<{ domain?: string; name?: string; employees?: number; industry?: string; country?: string; techStack?: string; description?: string }> };
+	lookupSettings?: { cacheTtlHours?: number; maxRetryWaitSeconds?: number; maxAttempts?: number; skipFreeMail?: boolean; timeoutSeconds?: number };
+	brief?: {
+		attributionModel?: AttributionModel;
+		crmUrlTemplate?: string;
+		crmNoteFormat?: 'markdown' | 'text';
+		goneDarkDays?: number;
+		signals?: number;
+		smsIncludePersonalData?: boolean;
+		smsMaxSegments?: number;
+		maxTalkingPoints?: number;
+		topRules?: number;
+	};
+	templates?: Record<string, string>;
+	fields?: Record<string, string>;
+}
+
+const ACTIVITY_KEYS = new Set(['activities', 'type', 'time', 'url', 'title', 'asset', 'campaign', 'source', 'medium', 'referrer']);
+
+/** Empty fields mean "the default": they are left out, so the engine's defaults apply. */
+export function editorToOptions(p: EditorParameters): EnrichOptions {
+	const options: EnrichOptions = {};
+	const filled = (o: Record<string, unknown> | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== '' && v !== undefined && v !== null));
+
+	const fields = filled(p.fields) as Record<string, string>;
+	const lead = Object.fromEntries(Object.entries(fields).filter(([k]) => !ACTIVITY_KEYS.has(k)));
+	const activity = Object.fromEntries(Object.entries(fields).filter(([k]) => ACTIVITY_KEYS.has(k)));
+	if (Object.keys(lead).length) options.fields = lead;
+	if (Object.keys(activity).length) options.activityFields = activity;
+
+	const s = p.lookupSettings ?? {};
+	if (p.companyData === 'table') {
+		const table: Record<string, Firmographics> = {};
+		(p.lookupTable?.rows ?? []).forEach((row) => {
+			const domain = row.domain?.trim();
+			if (!domain) return;
+			const stack = (row.techStack ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+			table[domain] = {
+				...(row.name ? { name: row.name } : {}),
+				...(row.employees ? { employees: row.employees } : {}),
+				...(row.industry ? { industry: row.industry } : {}),
+				...(row.country ? { country: row.country } : {}),
+				...(stack.length ? { techStack: stack } : {}),
+				...(row.description ? { description: row.description } : {}),
+			};
+		});
+		options.firmographics = { table, ...(s.skipFreeMail !== undefined ? { skipFreeMail: s.skipFreeMail } : {}) };
+	} else if (p.companyData === 'http') {
+		const mapping = filled(p.mapping) as Record<string, string>;
+		options.firmographics = {
+			urlTemplate: p.urlTemplate ?? '',
+			preset: p.preset ?? 'clearbit',
+			...(Object.keys(mapping).length ? { mapping } : {}),
+			...filled(s),
+		};
+	}
+
+	const b = p.brief ?? {};
+	if (b.attributionModel) options.attribution = { model: b.attributionModel };
+	if (b.crmUrlTemplate) options.crmUrlTemplate = b.crmUrlTemplate;
+	if (b.crmNoteFormat) options.crmNote = { format: b.crmNoteFormat };
+	if (b.goneDarkDays !== undefined) options.recency = { goneDarkDays: b.goneDarkDays };
+	const brief = filled({ signals: b.signals, maxTalkingPoints: b.maxTalkingPoints, topRules: b.topRules });
+	if (Object.keys(brief).length) options.brief = brief;
+	const sms = filled({ maxSegments: b.smsMaxSegments, includePersonalData: b.smsIncludePersonalData });
+	if (Object.keys(sms).length) options.sms = sms;
+	const templates = filled(p.templates);
+	if (Object.keys(templates).length) options.templates = templates;
+	return options;
+}

@@ -1,0 +1,16 @@
+export { compileEnrichment, compileCrmUrl, enrichLead, type CompiledEnrichment, type EnrichContext, type EnrichResult, type ProviderSettings, type Renderings } from './enrich';
+export { compileActivityReader, readReasons, readScore, type ActivityReader } from './leadData';
+export * from './options';
+export { attribute, creditsBy, touchesOf, touchWeights, ATTRIBUTION_MODELS, MODEL_LABELS, NO_CAMPAIGN, type Attribution, type AttributionModel, type Credit, type ModelCredits, type Touch } from './attribution';
+export * from './firmographics';
+export { buildProfile, buyingStage, STAGE_LABELS, type BehaviouralProfile, type BuyingStage } from './profile';
+export { buildRecency, trendOf, TREND_LABELS, type Recency, type Trend } from './recency';
+export { BRIEF_KEYS, withoutPersonalData, type SalesBrief, type Signal } from './brief';
+export { compileTemplate, type Template } from './template';
+export { compileTopics, DEFAULT_TOPICS, type TopicRule } from './topics';
+export { compileClassifier, DEFAULT_ACTIVITY_LABELS } from './activities';
+export { renderSlack, SLACK_LIMITS, type SlackBlock, type SlackMessage } from './render/slack';
+export { renderEmail, type EmailRendering } from './render/email';
+export { renderSms, smsInfo, fitSms, fitsSms, gsmFriendly, type SmsInfo } from './render/sms';
+export { renderCrmNote } from './render/crm';
+export { escapeHtml, escapeSlack, escapeMarkdown } from './render/text';
