@@ -6,6 +6,7 @@
  * on Slack. A second delivery of the same leads hands nothing off again.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
@@ -45,7 +46,10 @@ describe('Lead hand-off template in a real n8n', () => {
 			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
 			{ id: 'LhSlackTemplate1', name: 'Slack', type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
 		]);
-		workflowId = await n8n.importWorkflow(TEMPLATE);
+		// The template leaves the Slack credential to the user; here it is the mock's.
+		const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { nodes: Array<Record<string, unknown>> };
+		for (const node of template.nodes) if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: { id: 'LhSlackTemplate1', name: 'Slack' } };
+		workflowId = await n8n.importWorkflow(template);
 		await n8n.start();
 		await n8n.activate(workflowId);
 		const res = await n8n.callWebhook('lead-handoff/leads', { leads });
