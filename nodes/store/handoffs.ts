@@ -157,28 +157,14 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
 		}
 		let counter = 0;
 		if (team !== undefined) {
-			await tx.run('INSERT INTO lh.rr_cursors (scope, team, counter) VALUES ($1, $2, 0) ON CONFLICT (scope, team) DO NOTHING', [scope, team]);
-			const [row] = await tx.all<{ counter: number }>('SELECT counter FROM lh.rr_cursors WHERE scope = $1 AND team = $2 FOR UPDATE', [scope, team]);
+			// Creates the cursor on first use and locks it, in one statement.
+			const [row] = await tx.all<{ counter: number }>(
+				'INSERT INTO lh.rr_cursors (scope, team, counter) VALUES ($1, $2, 0) ON CONFLICT (scope, team) DO UPDATE SET counter = lh.rr_cursors.counter RETURNING counter',
+				[scope, team],
+			);
 			counter = Number(row.counter);
 		}
-		const loads: Record<string, RepLoadCounts> = {};
-		for (const rep of reps) {
-			await lockRep(tx, scope, rep.id);
-			const [row] = await tx.all<{ open: number | null; today: number | null; week: number | null; last: number | null }>(
-				`SELECT SUM(CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END) AS open,
-					SUM(CASE WHEN assigned_at >= $3 THEN 1 ELSE 0 END) AS today,
-					SUM(CASE WHEN assigned_at >= $4 THEN 1 ELSE 0 END) AS week,
-					MAX(assigned_at) AS last
-				FROM lh.assignments WHERE scope = $1 AND rep_id = $2`,
-				[scope, rep.id, rep.dayStart, rep.weekStart],
-			);
-			loads[rep.id] = {
-				open: Number(row?.open ?? 0),
-				assignedToday: Number(row?.today ?? 0),
-				assignedThisWeek: Number(row?.week ?? 0),
-				...(row?.last === null || row?.last === undefined ? {} : { lastAssignedAt: Number(row.last) }),
-			};
-		}
+		const loads = await lockAndLoadReps(tx, scope, reps);
 		const decision = decide({ counter, loads });
 		const repId = decision.repId === undefined ? null : checkKey(decision.repId, 'Assigned rep id');
 		const queue = decision.queue === undefined ? null : checkKey(decision.queue, 'Queue');
@@ -210,6 +196,44 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
 		if (queue !== null) record.queue = queue;
 		return { status: 'assigned', record };
 	});
+}
+
+/**
+ * Locks the reps' load rows (creating missing ones) in id order and reads their loads from
+ * assignments: open ones, and those since the start of each rep's day and week. Three statements
+ * whatever the team's size.
+ */
+async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray<{ id: string; dayStart: number; weekStart: number }>): Promise<Record<string, RepLoadCounts>> {
+	const loads: Record<string, RepLoadCounts> = {};
+	if (reps.length === 0) return loads;
+	const ids = reps.map((r) => r.id);
+	const idParams = ids.map((_, i) => `$${i + 2}`);
+	await tx.run(`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total) VALUES ${idParams.map((p) => `($1, ${p}, 0)`).join(', ')} ON CONFLICT (scope, rep_id) DO NOTHING`, [scope, ...ids]);
+	const locked = await tx.all<{ rep_id: string; last_assigned_at: number | null }>(
+		`SELECT rep_id, last_assigned_at FROM lh.rep_loads WHERE scope = $1 AND rep_id IN (${idParams.join(', ')}) ORDER BY rep_id FOR UPDATE`,
+		[scope, ...ids],
+	);
+	// One row per rep, each count an index range: open rows (partial index), since the day, since the week.
+	const perRep = reps.map((_, i) => {
+		const [id, day, week] = [`$${3 * i + 2}`, `$${3 * i + 3}`, `$${3 * i + 4}`];
+		const count = (where: string) => `(SELECT COUNT(*) FROM lh.assignments WHERE scope = $1 AND rep_id = ${id} AND ${where})`;
+		return `SELECT rep_id, ${count('closed_at IS NULL')} AS open, ${count(`assigned_at >= ${day}`)} AS today, ${count(`assigned_at >= ${week}`)} AS week FROM lh.rep_loads WHERE scope = $1 AND rep_id = ${id}`;
+	});
+	const counts = await tx.all<{ rep_id: string; open: number | null; today: number | null; week: number | null }>(perRep.join(' UNION ALL '), [
+		scope,
+		...reps.flatMap((r) => [r.id, r.dayStart, r.weekStart]),
+	]);
+	const byRep = new Map(counts.map((row) => [row.rep_id, row]));
+	for (const { rep_id: id, last_assigned_at: last } of locked) {
+		const row = byRep.get(id);
+		loads[id] = {
+			open: Number(row?.open ?? 0),
+			assignedToday: Number(row?.today ?? 0),
+			assignedThisWeek: Number(row?.week ?? 0),
+			...(last === null ? {} : { lastAssignedAt: Number(last) }),
+		};
+	}
+	return loads;
 }
 
 async function lockRep(tx: Queryable, scope: string, repId: string): Promise<void> {

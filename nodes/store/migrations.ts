@@ -125,6 +125,8 @@ export const MIGRATIONS: readonly Migration[] = [
 				PRIMARY KEY (scope, lead_key, event_key)
 			)`,
 			`CREATE INDEX assignments_by_rep ON lh.assignments (scope, rep_id, assigned_at)`,
+			// A rep's open hand-offs are counted on every assignment: only open rows are indexed.
+			`CREATE INDEX assignments_open_by_rep ON lh.assignments (scope, rep_id) WHERE closed_at IS NULL`,
 		],
 		leadTables: [
 			{ table: 'handoff_leads', column: 'lead_key' },
