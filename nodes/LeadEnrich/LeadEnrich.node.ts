@@ -10,8 +10,8 @@ import {
 } from 'n8n-workflow';
 
 import { parseProtocolJson } from '../engine/common/schema';
-import { parseTimestamp } from '../engine/common/time';
 import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
+import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { createCompanyLookup, type CompanyLookup, type ProviderResponse } from './companyData';
@@ -49,20 +49,18 @@ export class LeadEnrich implements INodeType {
 			this,
 			1,
 			async () => {
-				const options = this.getNodeParameter('options', 0, {}) as { asOf?: string; outputField?: string; includeDetails?: boolean };
-				// "Enrich As Of" may be an expression per item; a fixed value is read once.
-				const asOfIsExpression = String((this.getNode().parameters.options as IDataObject | undefined)?.asOf ?? '').startsWith('=');
+				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeDetails?: boolean };
 				const enrichment = compileEnrichment(readOptions(this));
 				return {
 					enrichment,
 					companies: enrichment.provider ? await companyLookup(this, enrichment) : undefined,
 					outputField: options.outputField || 'enrichment',
 					includeDetails: options.includeDetails !== false,
-					fixedAsOf: asOfIsExpression ? undefined : readAsOf(options.asOf, zone),
+					asOfFor: asOfReader(this, zone, 'Enrich As Of'),
 				};
 			},
-			async (item, i, { enrichment, companies, outputField, includeDetails, fixedAsOf }) => {
-				const now = fixedAsOf ?? readAsOf(this.getNodeParameter('options.asOf', i, ''), zone);
+			async (item, i, { enrichment, companies, outputField, includeDetails, asOfFor }) => {
+				const now = asOfFor(i);
 				const lead = item.json;
 				const activities = enrichment.readActivities(lead, zone);
 				const score = enrichment.readScore(lead);
@@ -107,9 +105,4 @@ async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<type
 		now: () => Date.now(),
 		warn: (message) => ctx.logger.warn(message),
 	});
-}
-
-function readAsOf(value: unknown, zone: string): number {
-	if (value === undefined || value === null || value === '') return Date.now();
-	return parseTimestamp(value, 'Enrich As Of', zone);
 }

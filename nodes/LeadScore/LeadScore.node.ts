@@ -9,8 +9,8 @@ import {
 
 import { withPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
-import { parseTimestamp } from '../engine/common/time';
 import { compileScorer, leadKeyOf } from '../engine/scoring';
+import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { leadScoreProperties } from './description';
@@ -42,9 +42,7 @@ export class LeadScore implements INodeType {
 			this,
 			1,
 			async () => {
-				const options = this.getNodeParameter('options', 0, {}) as { asOf?: string; outputField?: string; includeBreakdown?: boolean };
-				// "Score As Of" may be an expression per item; a fixed value is read once.
-				const asOfIsExpression = String((this.getNode().parameters.options as IDataObject | undefined)?.asOf ?? '').startsWith('=');
+				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean };
 				const recording = this.getNodeParameter('mode', 0, 'score') === 'recordAndRescore';
 				const scorer = compileScorer(readProtocol(this));
 				return {
@@ -53,11 +51,11 @@ export class LeadScore implements INodeType {
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
-					fixedAsOf: asOfIsExpression ? undefined : readAsOf(options.asOf, zone),
+					asOfFor: asOfReader(this, zone, 'Score As Of'),
 				};
 			},
-			async (item, i, { scorer, store, ledgerInOutput, outputField, includeBreakdown, fixedAsOf }) => {
-				const asOf = fixedAsOf ?? readAsOf(this.getNodeParameter('options.asOf', i, ''), zone);
+			async (item, i, { scorer, store, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
+				const asOf = asOfFor(i);
 				let json: IDataObject = item.json;
 				let score: IDataObject;
 				if (store) {
@@ -86,9 +84,4 @@ function readProtocol(ctx: IExecuteFunctions): unknown {
 		negative: rows('negativeRules') as AttributeRow[],
 		settings: ctx.getNodeParameter('settings', 0, {}) as EditorSettings,
 	});
-}
-
-function readAsOf(value: unknown, zone: string): number {
-	if (value === undefined || value === null || value === '') return Date.now();
-	return parseTimestamp(value, 'Score As Of', zone);
 }
