@@ -10,7 +10,7 @@ import {
 import { getPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { parseTimestamp } from '../engine/common/time';
-import { applyCooldown, compileGate, type GateResult } from '../engine/gate';
+import { applyCooldown, compileGate, redelivered, type GateResult } from '../engine/gate';
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
@@ -75,11 +75,7 @@ export class HandoffGate implements INodeType {
 						return { handoff: final.decision === 'handoff', details: { reasons: final.reasons, fired: final.fired } };
 					});
 					if (outcome.status === 'duplicate') {
-						final = {
-							decision: 'notYet',
-							reasons: [`Already handed off for this event on ${new Date(outcome.record.at).toISOString().slice(0, 16).replace('T', ' ')} UTC (the event arrived again)`],
-							fired: result.fired,
-						};
+						final = redelivered(result, outcome.record.at);
 						extra = { duplicate: true };
 					} else if (outcome.status === 'handedOff') {
 						extra = { handedOffAt: new Date(now).toISOString(), ...(outcome.previous?.lastHandoffAt ? { previousHandoffAt: new Date(outcome.previous.lastHandoffAt).toISOString() } : {}) };

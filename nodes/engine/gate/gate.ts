@@ -215,6 +215,15 @@ export function applyCooldown(
 	return { decision: 'handoff', reasons: fresh.map((f) => f.reason), fired: fresh };
 }
 
+/** The same event arrived again after it handed the lead off: it leaves on Not Yet, saying so. */
+export function redelivered(result: GateResult, handedOffAt: number): GateResult {
+	return {
+		decision: 'notYet',
+		reasons: [`Already handed off for this event on ${new Date(handedOffAt).toISOString().slice(0, 16).replace('T', ' ')} UTC (the event arrived again)`],
+		fired: result.fired,
+	};
+}
+
 function capitalize(text: string): string {
 	return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -3,6 +3,7 @@ export {
 	compileGate,
 	DEFAULT_COOLDOWN_DAYS,
 	DEFAULT_GATE,
+	redelivered,
 	type CompiledGate,
 	type Decision,
 	type FiredRule,
