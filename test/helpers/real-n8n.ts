@@ -134,6 +134,8 @@ export class Execution {
 export class RealN8n {
 	/** The process from `start()`. */
 	private server: ChildProcess | undefined;
+	/** Processes from `startWorker()`. */
+	private workers: ChildProcess[] = [];
 	private serverLog: string[] = [];
 	private cookie = '';
 	private apiKey = '';
@@ -334,6 +336,42 @@ export class RealN8n {
 		await this.signIn();
 	}
 
+	/**
+	 * Starts an `n8n worker` on this user folder (queue mode: pass EXECUTIONS_MODE=queue, Redis
+	 * and a PostgreSQL database in `options.env`); waits until its health check answers. Stopped
+	 * with the instance.
+	 */
+	async startWorker(timeoutMs = 120_000): Promise<void> {
+		const healthPort = await freePort();
+		const env = this.env({
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+		});
+		const child = spawn(this.nodeBin, [this.n8nBin, 'worker', '--concurrency=5'], { cwd: this.folder, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.workers.push(child);
+		const log: string[] = [];
+		const keep = (chunk: Buffer) => {
+			log.push(chunk.toString());
+			if (log.length > 400) log.splice(0, 100);
+		};
+		child.stdout?.on('data', keep);
+		child.stderr?.on('data', keep);
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (child.exitCode !== null || child.signalCode !== null) throw new Error(`n8n worker exited (${child.signalCode ?? child.exitCode}):\n${log.join('').slice(-4000)}`);
+			if (Date.now() > deadline) throw new Error(`n8n worker was not ready after ${timeoutMs / 1000} s:\n${log.join('').slice(-4000)}`);
+			try {
+				const res = await fetch(`http://127.0.0.1:${healthPort}/healthz`, { signal: AbortSignal.timeout(2000) });
+				if (res.ok) return;
+			} catch {
+				// not listening yet
+			}
+			await sleep(500);
+		}
+	}
+
 	/** The last lines n8n printed (for failure messages). */
 	logs(): string {
 		return this.serverLog.join('').split('\n').slice(-60).join('\n');
@@ -453,6 +491,14 @@ export class RealN8n {
 
 	/** Stops `n8n start` (SIGTERM to its process group, SIGKILL after 15 s). */
 	async stop(): Promise<void> {
+		for (const worker of this.workers.splice(0)) {
+			const exited = worker.exitCode === null && worker.signalCode === null ? new Promise<void>((resolve) => worker.once('exit', () => resolve())) : Promise.resolve();
+			killGroup(worker, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(worker, 'SIGKILL'), 15_000);
+			await exited;
+			clearTimeout(timer);
+			killGroup(worker, 'SIGKILL');
+		}
 		const child = this.server;
 		if (!child) return;
 		this.server = undefined;
