@@ -10,6 +10,7 @@ import { describeValue, LeadDataError, ProtocolError } from '../common/errors';
 import { compilePath } from '../common/paths';
 import { MS_PER_DAY, relativeTime } from '../common/time';
 import type { Activity, Lead } from '../common/types';
+import { anyValue, isPresent } from '../common/values';
 import { normalizeActivityType } from '../scoring/compile';
 import type { FitLetter, Grade, LeadScoreResult } from '../scoring/result';
 import { readNumber } from '../scoring/score';
@@ -395,20 +396,6 @@ function newestEngagement(score: LeadScoreResult, from = -Infinity): number | un
 		if (at >= from && (newest === undefined || at > newest)) newest = at;
 	}
 	return newest;
-}
-
-function isPresent(value: unknown): boolean {
-	if (value === undefined || value === null) return false;
-	if (typeof value === 'string') return value.trim() !== '';
-	if (Array.isArray(value)) return value.length > 0;
-	return true;
-}
-
-/** Multi-select fields (arrays, or "a;b" as HubSpot sends them) match when any value does. */
-function anyValue(value: unknown, test: (v: unknown) => boolean): boolean {
-	if (Array.isArray(value)) return value.some(test);
-	if (typeof value === 'string' && value.includes(';')) return value.split(';').some((v) => test(v)) || test(value);
-	return test(value);
 }
 
 function same(a: unknown, b: unknown): boolean {

@@ -3,6 +3,7 @@ import { LeadDataError } from '../common/errors';
 import { compilePath } from '../common/paths';
 import { MS_PER_DAY, parseTimestamp } from '../common/time';
 import type { Activity, Lead } from '../common/types';
+import { anyValue, isPresent } from '../common/values';
 import {
 	modelIdOf,
 	normalizeActivityType,
@@ -337,20 +338,6 @@ function compileAttributeTest(rule: NormalizedAttributeRule): AttributeTest {
 			};
 		}
 	}
-}
-
-function isPresent(value: unknown): boolean {
-	if (value === undefined || value === null) return false;
-	if (typeof value === 'string') return value.trim() !== '';
-	if (Array.isArray(value)) return value.length > 0;
-	return true;
-}
-
-/** Multi-select fields (arrays, or "a;b" as HubSpot sends them) match when any value does. */
-function anyValue(value: unknown, test: (v: unknown) => boolean): boolean {
-	if (Array.isArray(value)) return value.some(test);
-	if (typeof value === 'string' && value.includes(';')) return value.split(';').some((v) => test(v)) || test(value);
-	return test(value);
 }
 
 /** Strings compare case-insensitively and numbers as text, so "200" equals 200. */
