@@ -1,6 +1,7 @@
 import type { INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_PROTOCOL, SENIORITY_LABELS, SENIORITY_LEVELS } from '../engine/scoring';
+import { ACTIVITY_TYPE_OPTIONS } from '../shared/activityTypes';
 import { protocolToEditorRows } from './editorRules';
 
 const defaultRows = protocolToEditorRows(DEFAULT_PROTOCOL) as unknown as Record<'fit' | 'engagement' | 'negative', INodeParameters[]>;
@@ -53,20 +54,9 @@ function attributeRuleValues(pointsHint: string): INodeProperties[] {
 	];
 }
 
-const ACTIVITY_TYPES: INodePropertyOptions[] = [
-	{ name: 'Content Download', value: 'content_download' },
-	{ name: 'Custom', value: 'custom', description: 'Any other activity type (comma-separated for several)' },
-	{ name: 'Demo Request', value: 'demo_request' },
-	{ name: 'Email Click', value: 'email_click' },
-	{ name: 'Email Open', value: 'email_open' },
-	{ name: 'Form Submit', value: 'form_submit' },
-	{ name: 'Page View', value: 'page_view' },
-	{ name: 'Webinar Attended', value: 'webinar_attended' },
-];
-
 const engagementRuleValues: INodeProperties[] = [
 	{ displayName: 'Label', name: 'label', type: 'string', default: '' },
-	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_TYPES, default: 'page_view' },
+	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_TYPE_OPTIONS, default: 'page_view' },
 	{
 		displayName: 'Custom Activity Type',
 		name: 'customActivityType',

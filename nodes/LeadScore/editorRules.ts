@@ -14,6 +14,7 @@ import {
 	type ScoringProtocolInput,
 	type SeniorityLevel,
 } from '../engine/scoring';
+import { STANDARD_ACTIVITY_TYPES } from '../shared/activityTypes';
 
 export interface AttributeRow {
 	label: string;
@@ -27,15 +28,6 @@ export interface AttributeRow {
 	why?: string;
 }
 
-export const STANDARD_ACTIVITY_TYPES = [
-	'page_view',
-	'content_download',
-	'webinar_attended',
-	'email_open',
-	'email_click',
-	'form_submit',
-	'demo_request',
-] as const;
 
 export interface EngagementRow {
 	label: string;
@@ -95,7 +87,7 @@ export function protocolToEditorRows(protocol: ScoringProtocol): Omit<EditorRule
 	};
 	const engagementRow = (rule: EngagementRule): EngagementRow => {
 		const [type] = rule.activity;
-		const standard = (STANDARD_ACTIVITY_TYPES as readonly string[]).includes(type);
+		const standard = STANDARD_ACTIVITY_TYPES.includes(type);
 		return {
 			label: rule.label ?? rule.id ?? '',
 			activityType: standard ? type : 'custom',

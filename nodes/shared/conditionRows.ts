@@ -9,6 +9,7 @@ import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { ProtocolError } from '../engine/common/errors';
 import { parseProtocolJson } from '../engine/common/schema';
 import type { Condition, FieldOperator, ScoreMeasure } from '../engine/gate';
+import { ACTIVITY_TYPE_OPTIONS, STANDARD_ACTIVITY_TYPES } from './activityTypes';
 
 export interface ConditionRow {
 	kind: 'score' | 'grade' | 'fitAtLeast' | 'engagementAtLeast' | 'activity' | 'gainedPoints' | 'field' | 'negativeRule' | 'json';
@@ -40,20 +41,6 @@ export interface ConditionGroupRow {
 	match?: 'all' | 'any';
 	conditions?: { condition?: ConditionRow[] };
 }
-
-export const STANDARD_ACTIVITIES = ['page_view', 'content_download', 'webinar_attended', 'email_open', 'email_click', 'form_submit', 'demo_request', 'contact_sales'];
-
-const ACTIVITY_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Contact Sales', value: 'contact_sales' },
-	{ name: 'Content Download', value: 'content_download' },
-	{ name: 'Custom', value: 'custom', description: 'Any other activity type (comma-separated for several)' },
-	{ name: 'Demo Request', value: 'demo_request' },
-	{ name: 'Email Click', value: 'email_click' },
-	{ name: 'Email Open', value: 'email_open' },
-	{ name: 'Form Submit', value: 'form_submit' },
-	{ name: 'Page View', value: 'page_view' },
-	{ name: 'Webinar Attended', value: 'webinar_attended' },
-];
 
 const FIELD_OPERATORS: INodePropertyOptions[] = [
 	{ name: 'Between', value: 'between', description: 'A number from min to max, inclusive: "50, 500"' },
@@ -141,7 +128,7 @@ export const conditionRowValues: INodeProperties[] = [
 		default: 2,
 		displayOptions: show(['engagementAtLeast']),
 	},
-	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_OPTIONS, default: 'page_view', displayOptions: show(['activity']) },
+	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_TYPE_OPTIONS, default: 'page_view', displayOptions: show(['activity']) },
 	{ displayName: 'Custom Activity Type', name: 'customActivityType', type: 'string', default: '', placeholder: 'e.g. trial_signup', displayOptions: { show: { kind: ['activity'], activityType: ['custom'] } } },
 	{
 		displayName: 'URL or Asset Contains',
@@ -295,7 +282,7 @@ function leafToRow(c: Condition): ConditionRow {
 	if ('fitAtLeast' in c) return { kind: 'fitAtLeast', fitLetter: c.fitAtLeast };
 	if ('engagementAtLeast' in c) return { kind: 'engagementAtLeast', engagementDigit: c.engagementAtLeast };
 	if ('activity' in c) {
-		const standard = c.activity.length === 1 && STANDARD_ACTIVITIES.includes(c.activity[0]);
+		const standard = c.activity.length === 1 && STANDARD_ACTIVITY_TYPES.includes(c.activity[0]);
 		return {
 			kind: 'activity',
 			activityType: standard ? c.activity[0] : 'custom',
