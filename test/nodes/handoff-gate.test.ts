@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_GATE } from '../../nodes/engine/gate';
@@ -23,7 +22,7 @@ let stores = 0;
 /** A credential for a new, empty embedded store. */
 const freshStore = () => ({ leadHandoffStoreApi: { backend: 'embedded', folder: path.join(root, `s${++stores}`) } });
 
-after(async () => {
+afterAll(async () => {
 	await closeAllStores();
 	rmSync(root, { recursive: true, force: true });
 });

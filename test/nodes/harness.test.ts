@@ -2,7 +2,6 @@
  * Self-test of the in-process n8n harness: what node tests rely on behaves as in n8n.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 
 import { Context, VersionedContext } from '../helpers/fixtures/Context';
 import { Flaky } from '../helpers/fixtures/Flaky';

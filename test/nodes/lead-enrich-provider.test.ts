@@ -10,7 +10,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
 
 import type { IDataObject } from 'n8n-workflow';
 
@@ -47,7 +46,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 	let handler: Handler = (_req, res) => res.end('{}');
 	let folder: string;
 
-	before(async () => {
+	beforeAll(async () => {
 		server = createServer((req, res) => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
 			calls.push({ path: url.pathname, query: url.searchParams, headers: req.headers, at: Date.now() });
@@ -58,7 +57,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		folder = mkdtempSync(join(tmpdir(), 'lead-enrich-provider-'));
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		server.closeAllConnections();
 		await new Promise((resolve) => server.close(resolve));
 		await closeAllStores();

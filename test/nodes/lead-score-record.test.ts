@@ -3,14 +3,13 @@
  * n8n-core's engine against the real store: the embedded one, and the local PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it, type TestContext } from 'node:test';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { LeadHandoffData } from '../../nodes/LeadHandoffData/LeadHandoffData.node.ts';
 import { LeadScore } from '../../nodes/LeadScore/LeadScore.node.ts';
 import { closeAllStores } from '../../nodes/store';
 import { runNode, runWorkflow } from '../helpers/n8n-runner';
-import { BACKENDS, type Backend } from '../store/backends';
+import { BACKENDS, describeOn, type Backend } from '../store/backends';
 
 const leadScore = new LeadScore();
 const leadData = new LeadHandoffData();
@@ -33,21 +32,20 @@ function credentialFor(config: Awaited<ReturnType<Backend['fresh']>>): ICredenti
 	return { backend: 'postgres', host: config.host, port: config.port, database: config.database, user: config.user, password: '', ssl: 'disable', schema: config.schema };
 }
 
-after(closeAllStores);
+afterAll(closeAllStores);
 
 for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
-	after(() => backend.cleanup());
+	afterAll(() => backend.cleanup());
 
-	describe(`Lead Score, record activities and rescore (${backend.name} store)`, () => {
-		async function store(t: TestContext) {
-			const config = await backend.fresh(t);
-			return config && { leadHandoffStoreApi: credentialFor(config) };
+	describeOn(backend)(`Lead Score, record activities and rescore (${backend.name} store)`, () => {
+		async function store() {
+			const config = await backend.fresh();
+			return { leadHandoffStoreApi: credentialFor(config) };
 		}
 
-		it('builds the lead history across executions: the second event is scored together with the first', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('builds the lead history across executions: the second event is scored together with the first', async () => {
+			const credentials = await store();
 			const first = await runNode({ node: leadScore, credentials, parameters: recordParams('2026-06-10T12:00:00Z'), items: [{ email: 'Dana@Globex.com', jobTitle: 'VP Marketing', activities: [{ id: 'e1', type: 'webinar_attended', timestamp: '2026-06-10T10:00:00Z' }] }] });
 			const second = await runNode({ node: leadScore, credentials, parameters: recordParams(), items: [{ email: 'dana@globex.com', jobTitle: 'VP Marketing', activities: [{ id: 'e2', type: 'page_view', timestamp: '2026-06-15T09:00:00Z', url: '/pricing' }] }] });
 			const a = first.outputs[0][0].json.score as Score;
@@ -62,9 +60,8 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual(activities.map((x) => x.id), ['e1', 'e2'], 'the output carries the whole history, oldest first');
 		});
 
-		it('a redelivered event changes nothing: same ledger, same score, same change', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('a redelivered event changes nothing: same ledger, same score, same change', async () => {
+			const credentials = await store();
 			const lead = { email: 'sam@initech.com', activities: [{ id: 'x', type: 'email_open', timestamp: '2026-06-01T10:00:00Z' }] };
 			await runNode({ node: leadScore, credentials, parameters: recordParams('2026-06-01T12:00:00Z'), items: [lead] });
 			const event = { email: 'sam@initech.com', activities: [{ type: 'content_download', timestamp: '2026-06-14T10:00:00Z', asset: 'Case study' }] };
@@ -77,9 +74,8 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual({ ...b, ledger: undefined }, { ...a, ledger: undefined });
 		});
 
-		it('remembers when a lead first crossed each threshold, even after its score falls back', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('remembers when a lead first crossed each threshold, even after its score falls back', async () => {
+			const credentials = await store();
 			const hot = { email: 'kim@hooli.com', jobTitle: 'Director of IT', industry: 'Software', companySize: 120, activities: [
 				{ id: 'p', type: 'page_view', timestamp: '2026-06-15T09:00:00Z', url: '/pricing' },
 				{ id: 'w', type: 'webinar_attended', timestamp: '2026-06-12T16:00:00Z' },
@@ -95,18 +91,16 @@ for (const makeBackend of BACKENDS) {
 			assert.equal(score.thresholds.SQL.firstCrossedAt, '2026-06-15T12:00:00.000Z');
 		});
 
-		it('many items of one lead in one execution all land in its ledger', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('many items of one lead in one execution all land in its ledger', async () => {
+			const credentials = await store();
 			const items = Array.from({ length: 20 }, (_, i) => ({ email: 'lee@acme.io', activities: [{ id: `open-${i}`, type: 'email_open', timestamp: `2026-06-${String(i + 1).padStart(2, '0')}T08:00:00Z` }] }));
 			const { outputs } = await runNode({ node: leadScore, credentials, parameters: recordParams(), items });
 			assert.deepEqual(outputs[0].map((item) => (item.json.score as Score).ledger.activities), items.map((_, i) => i + 1));
 			assert.deepEqual(outputs[0].map((item) => item.pairedItem), items.map((_, item) => ({ item })));
 		});
 
-		it('Lead Handoff Data reads the history, and erasure removes every trace of the lead and only that lead', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('Lead Handoff Data reads the history, and erasure removes every trace of the lead and only that lead', async () => {
+			const credentials = await store();
 			const leads = [
 				{ email: 'gone@globex.com', activities: [{ id: 'g1', type: 'demo_request', timestamp: '2026-06-14T10:00:00Z' }] },
 				{ email: 'stays@globex.com', activities: [{ id: 's1', type: 'email_open', timestamp: '2026-06-14T10:00:00Z' }] },
@@ -126,9 +120,8 @@ for (const makeBackend of BACKENDS) {
 			assert.equal((again.outputs[0][0].json as { rowsDeleted: number }).rowsDeleted, 0, 'erasing twice is harmless');
 		});
 
-		it('a lead without a key or with a bad activity fails alone, naming the item and field; nothing of it is stored', async (t) => {
-			const credentials = await store(t);
-			if (!credentials) return;
+		it('a lead without a key or with a bad activity fails alone, naming the item and field; nothing of it is stored', async () => {
+			const credentials = await store();
 			const items = [
 				{ email: 'ok@globex.com', activities: [{ id: 'a', type: 'email_open', timestamp: '2026-06-14T10:00:00Z' }] },
 				{ email: '', activities: [] },

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 
 import { DEFAULT_PROTOCOL } from '../../nodes/engine/scoring';
 import { LeadScore } from '../../nodes/LeadScore/LeadScore.node.ts';

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_TIERS } from '../../nodes/engine/routing';
@@ -23,7 +22,7 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-router-'));
 let stores = 0;
 const freshStore = () => ({ leadHandoffStoreApi: { backend: 'embedded', folder: path.join(root, `s${++stores}`) } });
 
-after(async () => {
+afterAll(async () => {
 	await closeAllStores();
 	rmSync(root, { recursive: true, force: true });
 });

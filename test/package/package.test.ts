@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { describe, it } from 'node:test';
 
 const root = join(__dirname, '../..');
 /** Loads a built CommonJS file the way n8n does. */

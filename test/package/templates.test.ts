@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
 
 const root = join(__dirname, '../..');
 const loadModule = createRequire(__filename);

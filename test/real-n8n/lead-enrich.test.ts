@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { RealN8n, type Execution } from '../helpers/real-n8n';
 import { MOCK_IDS, SaasMocks } from '../helpers/saas-mocks';
@@ -74,7 +73,7 @@ describe('Lead Enrich template in a real n8n', () => {
 	let run: Execution;
 	let renderings: Renderings;
 
-	before(async () => {
+	beforeAll(async () => {
 		mocks = await SaasMocks.start();
 		n8n = await RealN8n.create({ mocks });
 		await n8n.importCredentials([
@@ -91,7 +90,7 @@ describe('Lead Enrich template in a real n8n', () => {
 		renderings = (run.json('Lead Enrich')[0].enrichment as { renderings: Renderings }).renderings;
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
 		await mocks?.stop();
 	});

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { RealN8n, type Execution } from '../helpers/real-n8n';
 
@@ -40,7 +39,7 @@ describe('Lead hand-off template in a real n8n', () => {
 		{ email: 'kim@gmail.com', jobTitle: 'Marketing Student', activities: [{ id: 'kim-1', type: 'page_view', timestamp: ago(3), url: '/pricing' }] },
 	];
 
-	before(async () => {
+	beforeAll(async () => {
 		n8n = await RealN8n.create({ mocks: true });
 		await n8n.importCredentials([
 			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
@@ -58,7 +57,7 @@ describe('Lead hand-off template in a real n8n', () => {
 		assert.equal(run.status, 'success', run.error?.message);
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
 	});
 

@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { RealN8n, type Execution } from '../helpers/real-n8n';
 
@@ -79,7 +78,7 @@ describe('Record activities and rescore in a real n8n', () => {
 	let first: Execution;
 	let second: Execution;
 
-	before(async () => {
+	beforeAll(async () => {
 		n8n = await RealN8n.create();
 		// The credential as a new user leaves it: embedded, no folder.
 		await n8n.importCredentials([{ ...STORE_CREDENTIAL, type: 'leadHandoffStoreApi', data: { backend: 'embedded' } }]);
@@ -90,7 +89,7 @@ describe('Record activities and rescore in a real n8n', () => {
 		assert.equal(second.status, 'success', second.error?.message);
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
 	});
 

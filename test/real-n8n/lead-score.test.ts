@@ -6,7 +6,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, readFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { PACKAGE_NAME, RealN8n, type Execution } from '../helpers/real-n8n';
 
@@ -30,7 +29,7 @@ describe('Lead Score in a real n8n', () => {
 	let run: Execution;
 	let leads: Array<Record<string, unknown> & { email: string; score: Score }>;
 
-	before(async () => {
+	beforeAll(async () => {
 		n8n = await RealN8n.create();
 		workflowId = await n8n.importWorkflow(WORKFLOW);
 		run = await n8n.execute(workflowId);
@@ -38,7 +37,7 @@ describe('Lead Score in a real n8n', () => {
 		leads = run.json('Lead Score') as typeof leads;
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
 	});
 

@@ -3,20 +3,19 @@
  * runs the executions, sharing Redis and a PostgreSQL database, with the package installed and
  * the store on PostgreSQL. The hand-off template runs on the worker; two deliveries of the same
  * leads at once hand each lead off once. The embedded store refuses queue mode with a clear
- * message. Needs the PostgreSQL at 127.0.0.1:5432 and the Redis at 127.0.0.1:6379: in CI their
- * absence fails the test, elsewhere it is skipped with the reason printed.
+ * message. Needs the PostgreSQL at 127.0.0.1:5432 and the Redis at 127.0.0.1:6379.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { RealN8n, type Execution } from '../helpers/real-n8n';
 import { PG_DATABASE, PG_HOST, PG_PORT, postgresUser, withPg } from '../store/backends';
+import { pgUser, REDIS_HOST, REDIS_PORT, redisSkipReason } from '../setup/env';
 
 const TEMPLATE = join(__dirname, '../../workflows/lead-handoff-webhook-to-slack.json');
-const REDIS = { host: '127.0.0.1', port: 6379 };
+const REDIS = { host: REDIS_HOST, port: REDIS_PORT };
 const HOUR = 3_600_000;
 
 type Json = Record<string, unknown>;
@@ -40,27 +39,13 @@ function redis(...args: string[]): Promise<string> {
 
 const DELETE_KEYS = "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end return 1";
 
-function redisAnswers(): Promise<string | undefined> {
-	return new Promise((resolve) => {
-		const socket = createConnection(REDIS);
-		const fail = (why: string) => {
-			socket.destroy();
-			resolve(`Redis at ${REDIS.host}:${REDIS.port} is not reachable (${why})`);
-		};
-		socket.setTimeout(3000, () => fail('timeout'));
-		socket.once('error', (error) => fail(error.message));
-		socket.once('connect', () => socket.write('PING\r\n'));
-		socket.once('data', (data) => {
-			socket.destroy();
-			resolve(data.toString().startsWith('+PONG') ? undefined : `Redis answered ${JSON.stringify(data.toString())}`);
-		});
-	});
-}
+// Whether Redis and PostgreSQL are there is found out once by the global setup: in CI their
+// absence fails the run, elsewhere this suite is skipped with the reason printed.
+const describeQueueMode = (pgUser() && !redisSkipReason() ? describe : describe.skip) as jest.Describe;
 
-describe('queue mode: main and worker on Redis and PostgreSQL', () => {
+describeQueueMode('queue mode: main and worker on Redis and PostgreSQL', () => {
 	let n8n: RealN8n | undefined;
 	let user: string | undefined;
-	let skipped: string | undefined;
 	const n8nSchema = `lh_n8n_${process.pid}`;
 	const storeSchema = `lh_queue_${process.pid}`;
 	let workflowId: string;
@@ -72,15 +57,8 @@ describe('queue mode: main and worker on Redis and PostgreSQL', () => {
 		{ email: 'lee@initech.com', jobTitle: 'Engineer', activities: [{ id: 'lee-1', type: 'email_open', timestamp: ago(5) }] },
 	];
 
-	before(async (t) => {
-		const redis = await redisAnswers();
-		if (redis && process.env.CI) throw new Error(`${redis}; CI must run the queue-mode test.`);
-		user = await postgresUser(t as never);
-		skipped = redis ?? (user ? undefined : 'PostgreSQL is not reachable');
-		if (skipped) {
-			console.log(`# queue-mode test skipped: ${skipped}`);
-			return;
-		}
+	beforeAll(async () => {
+		user = postgresUser()!;
 		await withPg(user!, (c) => c.query(`CREATE SCHEMA IF NOT EXISTS "${n8nSchema}"`));
 		n8n = await RealN8n.create({
 			mocks: true,
@@ -113,9 +91,9 @@ describe('queue mode: main and worker on Redis and PostgreSQL', () => {
 		await n8n.activate(workflowId);
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
-		if (!skipped) for (const prefix of [`lhq${process.pid}`, `lhn${process.pid}`]) await redis('EVAL', DELETE_KEYS, '0', `${prefix}*`);
+		for (const prefix of [`lhq${process.pid}`, `lhn${process.pid}`]) await redis('EVAL', DELETE_KEYS, '0', `${prefix}*`);
 		if (user) {
 			await withPg(user, async (c) => {
 				await c.query(`DROP SCHEMA IF EXISTS "${n8nSchema}" CASCADE`);
@@ -124,8 +102,8 @@ describe('queue mode: main and worker on Redis and PostgreSQL', () => {
 		}
 	});
 
-	it('the worker runs the template; two deliveries at once hand each lead off once, with owners in turn', async (t) => {
-		if (skipped || !n8n) return t.skip(skipped);
+	it('the worker runs the template; two deliveries at once hand each lead off once, with owners in turn', async () => {
+		if (!n8n) throw new Error('n8n did not start');
 		const responses = await Promise.all([n8n.callWebhook('lead-handoff/leads', { leads }), n8n.callWebhook('lead-handoff/leads', { leads })]);
 		assert.deepEqual(responses.map((r) => r.status), [200, 200]);
 		await n8n.waitForExecution(workflowId, { count: 2, timeoutMs: 90_000 });
@@ -141,8 +119,8 @@ describe('queue mode: main and worker on Redis and PostgreSQL', () => {
 		assert.equal(n8n.mocks!.requests('slack.com', { path: '/api/chat.postMessage' }).length, 2, 'one Slack message per hot lead');
 	});
 
-	it('the embedded store refuses queue mode, saying to use PostgreSQL', async (t) => {
-		if (skipped || !n8n) return t.skip(skipped);
+	it('the embedded store refuses queue mode, saying to use PostgreSQL', async () => {
+		if (!n8n) throw new Error('n8n did not start');
 		const id = await n8n.importWorkflow({
 			name: 'Test: embedded store in queue mode',
 			settings: { executionOrder: 'v1' },

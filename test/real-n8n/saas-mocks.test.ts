@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
 
 import { RealN8n } from '../helpers/real-n8n';
 import { MOCK_IDS, SaasMocks } from '../helpers/saas-mocks';
@@ -16,7 +15,7 @@ describe('SaaS mocks, called by a real n8n', () => {
 	let n8n: RealN8n;
 	let mocks: SaasMocks;
 
-	before(async () => {
+	beforeAll(async () => {
 		mocks = await SaasMocks.start();
 		n8n = await RealN8n.create({ mocks });
 		await n8n.importCredentials([
@@ -27,7 +26,7 @@ describe('SaaS mocks, called by a real n8n', () => {
 		]);
 	});
 
-	after(async () => {
+	afterAll(async () => {
 		await n8n?.dispose();
 		await mocks?.stop();
 	});

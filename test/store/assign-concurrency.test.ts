@@ -5,12 +5,12 @@
  * weights 750/250.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
 
 import { compileRouter, type RoutingProtocol } from '../../nodes/engine/routing';
 import { createStore, type HandoffStore } from '../../nodes/store';
 import { assignOwner, planAssignments } from '../../nodes/TierRouter/assignOwner';
 import { postgresConfig, postgresUser, withPg } from './backends';
+import { describeWithPostgres } from '../setup/env';
 
 const NOW = Date.parse('2026-03-16T10:00:00Z');
 const WORKERS = 8;
@@ -41,23 +41,21 @@ async function assignAll(stores: HandoffStore[], scope: string, routing: Routing
 
 const counts = (owners: Map<string, string>) => [...owners.values()].reduce<Record<string, number>>((acc, id) => ({ ...acc, [id]: (acc[id] ?? 0) + 1 }), {});
 
-describe('round-robin across 8 concurrent executions on PostgreSQL', () => {
+describeWithPostgres('round-robin across 8 concurrent executions on PostgreSQL', () => {
 	let user: string | undefined;
 	const schema = `lh_assign_${process.pid}`;
 	const stores: HandoffStore[] = [];
-	after(async () => {
+	afterAll(async () => {
 		await Promise.all(stores.map((s) => s.close()));
 		if (user) await withPg(user, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 	});
 
-	async function open(t: Parameters<typeof postgresUser>[0]): Promise<boolean> {
-		user = await postgresUser(t);
-		if (!user) return false;
+	async function open(): Promise<void> {
+		user = postgresUser()!;
 		if (stores.length === 0) {
 			const config = { ...postgresConfig(user, schema), maxConnections: 2 };
 			stores.push(...(await Promise.all(Array.from({ length: WORKERS }, () => createStore(config)))));
 		}
-		return true;
 	}
 
 	async function rowsIn(scope: string): Promise<{ assignments: number; distinctLeads: number; counter: number }> {
@@ -68,8 +66,8 @@ describe('round-robin across 8 concurrent executions on PostgreSQL', () => {
 		});
 	}
 
-	it('1,000 leads to 4 reps with equal weights: each within 1 of the others, no lead assigned twice', async (t) => {
-		if (!(await open(t))) return;
+	it('1,000 leads to 4 reps with equal weights: each within 1 of the others, no lead assigned twice', async () => {
+		await open();
 		const started = Date.now();
 		const owners = await assignAll(stores, 'equal', protocol([1, 1, 1, 1], 'roundRobin'));
 		const split = counts(owners);
@@ -81,8 +79,8 @@ describe('round-robin across 8 concurrent executions on PostgreSQL', () => {
 		assert.deepEqual(await rowsIn('equal'), { assignments: LEADS, distinctLeads: LEADS, counter: LEADS });
 	});
 
-	it('1,000 leads to 2 reps weighted 3:1: 750/250 within 1', async (t) => {
-		if (!(await open(t))) return;
+	it('1,000 leads to 2 reps weighted 3:1: 750/250 within 1', async () => {
+		await open();
 		const started = Date.now();
 		const owners = await assignAll(stores, 'weighted', protocol([3, 1], 'weightedRoundRobin'));
 		const split = counts(owners);
@@ -91,8 +89,8 @@ describe('round-robin across 8 concurrent executions on PostgreSQL', () => {
 		assert.deepEqual(await rowsIn('weighted'), { assignments: LEADS, distinctLeads: LEADS, counter: LEADS });
 	});
 
-	it('the same events delivered again, concurrently, change nothing and get their first owners', async (t) => {
-		if (!(await open(t))) return;
+	it('the same events delivered again, concurrently, change nothing and get their first owners', async () => {
+		await open();
 		const routing = protocol([1, 1, 1, 1], 'roundRobin');
 		const plan = planAssignments(compileRouter(routing, { zone: 'UTC' }), routing);
 		const first = await assignAll(stores.slice(0, 1), 'redelivered', routing);

@@ -1,28 +1,25 @@
 /**
  * The two real backends the store suite runs on: the embedded store in temporary folders, and
  * the PostgreSQL at 127.0.0.1:5432 (database `test`, trust auth) in schemas made for this run and
- * dropped afterwards. In CI an unreachable PostgreSQL fails the tests; elsewhere they are skipped
- * with the reason printed.
+ * dropped afterwards. Whether PostgreSQL is there is found out once by the global setup
+ * (`test/setup/services.ts`): in CI its absence fails the run, elsewhere its suites are skipped.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TestContext } from 'node:test';
 import { Client } from 'pg';
 
 import type { PostgresStoreConfig, StoreConfig } from '../../nodes/store';
+import { PG_DATABASE, PG_HOST, PG_PORT, pgUser } from '../setup/env';
 
-export const PG_HOST = '127.0.0.1';
-export const PG_PORT = 5432;
-export const PG_DATABASE = 'test';
+export { PG_DATABASE, PG_HOST, PG_PORT };
 
 export interface Backend {
 	name: 'embedded' | 'postgres';
-	/**
-	 * A configuration for a new, empty store, or undefined when the test was skipped because
-	 * PostgreSQL is unreachable outside CI. Cleaned up by `cleanup()`.
-	 */
-	fresh(t: TestContext): Promise<StoreConfig | undefined>;
+	/** False when PostgreSQL is unreachable outside CI: the backend's suites are then skipped. */
+	available: boolean;
+	/** A configuration for a new, empty store, cleaned up by `cleanup()`. */
+	fresh(): Promise<StoreConfig>;
 	cleanup(): Promise<void>;
 }
 
@@ -33,43 +30,15 @@ export function embeddedBackend(): Backend {
 	let n = 0;
 	return {
 		name: 'embedded',
+		available: true,
 		fresh: async () => ({ kind: 'embedded', folder: path.join(root, `store-${++n}`) }),
 		cleanup: async () => rmSync(root, { recursive: true, force: true }),
 	};
 }
 
-let skipPrinted = false;
-let pgProbe: Promise<{ user: string } | { reason: string }> | undefined;
-
-/** Finds a user the local PostgreSQL accepts (`postgres`, else `root`), once per test file. */
-function probePostgres(): Promise<{ user: string } | { reason: string }> {
-	pgProbe ??= (async () => {
-		const reasons: string[] = [];
-		for (const user of ['postgres', 'root']) {
-			const client = new Client({ host: PG_HOST, port: PG_PORT, database: PG_DATABASE, user, connectionTimeoutMillis: 3000 });
-			try {
-				await client.connect();
-				await client.query('SELECT 1');
-				return { user };
-			} catch (error) {
-				reasons.push(`${user}: ${(error as Error).message}`);
-			} finally {
-				await client.end().catch(() => undefined);
-			}
-		}
-		return { reason: `PostgreSQL at ${PG_HOST}:${PG_PORT}/${PG_DATABASE} is not reachable (${reasons.join('; ')})` };
-	})();
-	return pgProbe;
-}
-
-export async function postgresUser(t: TestContext): Promise<string | undefined> {
-	const probe = await probePostgres();
-	if ('user' in probe) return probe.user;
-	if (process.env.CI) throw new Error(`${probe.reason}; CI must run the PostgreSQL store suite.`);
-	if (!skipPrinted) console.log(`# PostgreSQL store tests skipped: ${probe.reason}`);
-	skipPrinted = true;
-	t.skip(probe.reason);
-	return undefined;
+/** The PostgreSQL user the global setup found, or undefined when PostgreSQL is unreachable. */
+export function postgresUser(): string | undefined {
+	return pgUser();
 }
 
 export function postgresConfig(user: string, schema: string): PostgresStoreConfig {
@@ -92,9 +61,10 @@ export function postgresBackend(): Backend {
 	let user: string | undefined;
 	return {
 		name: 'postgres',
-		fresh: async (t) => {
-			user = await postgresUser(t);
-			if (!user) return undefined;
+		available: pgUser() !== undefined,
+		fresh: async () => {
+			user = pgUser();
+			if (!user) throw new Error(`PostgreSQL is not reachable: ${process.env.LH_TEST_PG_SKIP}`);
 			const schema = `lh_test_${runId}_${schemas.length + 1}`;
 			schemas.push(schema);
 			return postgresConfig(user, schema);
@@ -109,3 +79,8 @@ export function postgresBackend(): Backend {
 }
 
 export const BACKENDS: Array<() => Backend> = [embeddedBackend, postgresBackend];
+
+/** `describe` for a backend's suite, or `describe.skip` when the backend is not available. */
+export function describeOn(backend: Backend): jest.Describe {
+	return (backend.available ? describe : describe.skip) as jest.Describe;
+}

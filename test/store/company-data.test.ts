@@ -3,10 +3,9 @@
  * expired ones never do, a newer answer replaces an older one and never the other way round.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it, type TestContext } from 'node:test';
 
 import { createStore, StoreError, type HandoffStore } from '../../nodes/store';
-import { BACKENDS } from './backends';
+import { BACKENDS, describeOn } from './backends';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
 const HOUR = 3_600_000;
@@ -16,23 +15,21 @@ for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
 	const opened: HandoffStore[] = [];
 
-	async function fresh(t: TestContext): Promise<HandoffStore | undefined> {
-		const config = await backend.fresh(t);
-		if (!config) return undefined;
+	async function fresh(): Promise<HandoffStore> {
+		const config = await backend.fresh();
 		const store = await createStore(config);
 		opened.push(store);
 		return store;
 	}
 
-	describe(`company data cache on ${backend.name}`, () => {
-		after(async () => {
+	describeOn(backend)(`company data cache on ${backend.name}`, () => {
+		afterAll(async () => {
 			await Promise.all(opened.map((s) => s.close()));
 			await backend.cleanup();
 		});
 
-		it('returns a cached answer until it expires, per provider and domain', async (t) => {
-			const store = await fresh(t);
-			if (!store) return;
+		it('returns a cached answer until it expires, per provider and domain', async () => {
+			const store = await fresh();
 			await store.putCompanyData('p_clearbit', 'acme.com', { status: 'found', data: ACME, fetchedAt: T0, expiresAt: T0 + 24 * HOUR });
 			assert.deepEqual(await store.getCompanyData('p_clearbit', 'acme.com', T0 + HOUR), { status: 'found', data: ACME, fetchedAt: T0, expiresAt: T0 + 24 * HOUR });
 			assert.equal(await store.getCompanyData('p_clearbit', 'acme.com', T0 + 24 * HOUR), undefined, 'expired at expiresAt');
@@ -40,9 +37,8 @@ for (const makeBackend of BACKENDS) {
 			assert.equal(await store.getCompanyData('p_clearbit', 'globex.com', T0 + HOUR), undefined);
 		});
 
-		it('remembers an unknown domain, and a newer answer replaces it (never an older one)', async (t) => {
-			const store = await fresh(t);
-			if (!store) return;
+		it('remembers an unknown domain, and a newer answer replaces it (never an older one)', async () => {
+			const store = await fresh();
 			await store.putCompanyData('p', 'initech.com', { status: 'notFound', data: {}, fetchedAt: T0, expiresAt: T0 + 10 * HOUR });
 			assert.equal((await store.getCompanyData('p', 'initech.com', T0 + HOUR))?.status, 'notFound');
 			await store.putCompanyData('p', 'initech.com', { status: 'found', data: { name: 'Initech' }, fetchedAt: T0 + 2 * HOUR, expiresAt: T0 + 30 * HOUR });
@@ -51,16 +47,14 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual(await store.getCompanyData('p', 'initech.com', T0 + 20 * HOUR), { status: 'found', data: { name: 'Initech' }, fetchedAt: T0 + 2 * HOUR, expiresAt: T0 + 30 * HOUR });
 		});
 
-		it('concurrent writes of one domain leave one row, the latest answer', async (t) => {
-			const store = await fresh(t);
-			if (!store) return;
+		it('concurrent writes of one domain leave one row, the latest answer', async () => {
+			const store = await fresh();
 			await Promise.all(Array.from({ length: 8 }, (_, i) => store.putCompanyData('p', 'acme.com', { status: 'found', data: { name: `Acme ${i}` }, fetchedAt: T0 + i, expiresAt: T0 + HOUR })));
 			assert.deepEqual((await store.getCompanyData('p', 'acme.com', T0))?.data, { name: 'Acme 7' });
 		});
 
-		it('refuses bad input with a message that says what is wrong, and erasing a lead leaves company data alone', async (t) => {
-			const store = await fresh(t);
-			if (!store) return;
+		it('refuses bad input with a message that says what is wrong, and erasing a lead leaves company data alone', async () => {
+			const store = await fresh();
 			await assert.rejects(store.putCompanyData('', 'acme.com', { status: 'found', data: {}, fetchedAt: T0, expiresAt: T0 }), (e: unknown) => e instanceof StoreError && /Provider key must be a non-empty string/.test(e.message));
 			await assert.rejects(store.putCompanyData('p', 'acme.com', { status: 'found', data: {}, fetchedAt: T0, expiresAt: T0 - 1 }), /expiresAt must not be before fetchedAt/);
 			await assert.rejects(store.putCompanyData('p', 'acme.com', { status: 'maybe' as 'found', data: {}, fetchedAt: T0, expiresAt: T0 }), /"found" or "notFound"/);

@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 
 import { createStore, type HandoffStore } from '../../nodes/store';
 import { MIGRATIONS } from '../../nodes/store/migrations';
 import { postgresConfig, postgresUser, withPg } from './backends';
+import { describeWithPostgres } from '../setup/env';
 import { ingest, makeWorkload, splitStreams, type Workload } from './workload';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -29,18 +29,17 @@ function sum(results: Array<{ inserted: number; duplicates: number }>) {
 	return results.reduce((a, r) => ({ inserted: a.inserted + r.inserted, duplicates: a.duplicates + r.duplicates }), { inserted: 0, duplicates: 0 });
 }
 
-describe('concurrent writers on PostgreSQL', () => {
+describeWithPostgres('concurrent writers on PostgreSQL', () => {
 	let user: string | undefined;
 	const schema = `lh_concurrency_${process.pid}`;
 	const stores: HandoffStore[] = [];
-	after(async () => {
+	afterAll(async () => {
 		await Promise.all(stores.map((s) => s.close()));
 		if (user) await withPg(user, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
 	});
 
-	it('8 workers, 10,000 activities with 10% redeliveries over 100 leads: each stored exactly once', async (t) => {
-		user = await postgresUser(t);
-		if (!user) return;
+	it('8 workers, 10,000 activities with 10% redeliveries over 100 leads: each stored exactly once', async () => {
+		user = postgresUser()!;
 		const workload = makeWorkload({ leads: 100, unique: 9_000, duplicates: 1_000 });
 		assert.equal(workload.events.length, 10_000);
 		// Separate stores, so separate pools, as separate n8n workers have; opened at once on an
@@ -59,7 +58,7 @@ describe('concurrent writers on PostgreSQL', () => {
 describe('concurrent writers on one embedded file', () => {
 	const folder = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-concurrency-'));
 	const stores: HandoffStore[] = [];
-	after(async () => {
+	afterAll(async () => {
 		await Promise.all(stores.map((s) => s.close()));
 		rmSync(folder, { recursive: true, force: true });
 	});

@@ -3,10 +3,9 @@
  * backends: the embedded store (node:sqlite) and PostgreSQL.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it, type TestContext } from 'node:test';
 
 import { createStore, StoreError, type AssignmentDecision, type HandoffStore, type StoreConfig } from '../../nodes/store';
-import { BACKENDS } from './backends';
+import { BACKENDS, describeOn } from './backends';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
 const HOUR = 3_600_000;
@@ -23,23 +22,21 @@ for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
 	const opened: HandoffStore[] = [];
 
-	async function fresh(t: TestContext): Promise<{ store: HandoffStore; config: StoreConfig } | undefined> {
-		const config = await backend.fresh(t);
-		if (!config) return undefined;
+	async function fresh(): Promise<{ store: HandoffStore; config: StoreConfig }> {
+		const config = await backend.fresh();
 		const store = await createStore(config);
 		opened.push(store);
 		return { store, config };
 	}
 
-	describe(`hand-offs on ${backend.name}`, () => {
-		after(async () => {
+	describeOn(backend)(`hand-offs on ${backend.name}`, () => {
+		afterAll(async () => {
 			await Promise.all(opened.map((s) => s.close()));
 			await backend.cleanup();
 		});
 
-		it('hands a lead off once; a redelivered event is a duplicate; the cool-down holds a new event back', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('hands a lead off once; a redelivered event is a duplicate; the cool-down holds a new event back', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			const input = { scope: 'default', leadKey: 'dana@globex.com', eventKey: 'evt-1', at: T0 };
 			const first = await store.decideHandoff(input, coolDown(90, T0));
@@ -61,9 +58,8 @@ for (const makeBackend of BACKENDS) {
 			assert.equal(await store.handoffState('other-scope', 'dana@globex.com'), undefined, 'scopes are separate');
 		});
 
-		it('a lead recycled to nurture may qualify again, and its open assignment closes', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('a lead recycled to nurture may qualify again, and its open assignment closes', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			const lead = { scope: 's', leadKey: 'lee@initech.com' };
 			await store.decideHandoff({ ...lead, eventKey: 'e1', at: T0 }, coolDown(90, T0));
@@ -78,9 +74,8 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual(again.status === 'handedOff' && again.previous, { lastHandoffAt: T0, lastEventKey: 'e1', handoffCount: 1, recycledAt: T0 + 5 * DAY });
 		});
 
-		it('concurrent executions for one lead hand it off exactly once', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('concurrent executions for one lead hand it off exactly once', async () => {
+			const ctx = await fresh();
 			const other = await createStore(ctx.config);
 			opened.push(other);
 			const results = await Promise.all(
@@ -90,9 +85,8 @@ for (const makeBackend of BACKENDS) {
 			assert.equal((await ctx.store.handoffState('default', 'lead-9'))?.handoffCount, 1);
 		});
 
-		it('round-robin: the counter moves by what the decision says; a redelivered event gets its first owner back', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('round-robin: the counter moves by what the decision says; a redelivered event gets its first owner back', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			const reps = ['ana', 'ben', 'cy'].map((id) => ({ id, dayStart: T0 - HOUR, weekStart: T0 - DAY }));
 			const pick = (leadKey: string, eventKey = 'e1') =>
@@ -106,9 +100,8 @@ for (const makeBackend of BACKENDS) {
 			assert.equal((await pick('l5')).record.repId, 'ben', 'the duplicate did not move the counter');
 		});
 
-		it('counts each rep\'s open, today\'s and this week\'s assignments; a new assignment of a lead closes its previous one', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('counts each rep\'s open, today\'s and this week\'s assignments; a new assignment of a lead closes its previous one', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			const assign = (leadKey: string, eventKey: string, at: number, repId: string) =>
 				store.assignLead({ scope: 'default', leadKey, eventKey, at, reps: [{ id: repId, dayStart: at, weekStart: at }] }, () => ({ repId, details: {} }));
@@ -121,9 +114,8 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual(await loadsOf(store, 'default', 'ben', T0, T0 - 4 * HOUR, T0 - 7 * DAY), { open: 1, assignedToday: 1, assignedThisWeek: 1, lastAssignedAt: T0 - 30 * 60_000 });
 		});
 
-		it('a queue instead of a rep, and a decision that throws writes nothing', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('a queue instead of a rep, and a decision that throws writes nothing', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			const input = { scope: 'default', leadKey: 'l1', eventKey: 'e1', at: T0, team: 'emea', reps: [] };
 			await assert.rejects(store.assignLead(input, () => { throw new Error('no rule matched'); }), /no rule matched/);
@@ -133,18 +125,16 @@ for (const makeBackend of BACKENDS) {
 			await assert.rejects(store.assignLead({ ...input, eventKey: 'e2' }, ({ counter }) => ({ repId: 'ana', nextCounter: counter - 1, details: {} })), (e: unknown) => e instanceof StoreError && /counter of team "emea"/.test(e.message));
 		});
 
-		it('refuses unusable keys and times, naming them', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('refuses unusable keys and times, naming them', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			await assert.rejects(store.decideHandoff({ scope: 'default', leadKey: '', eventKey: 'e', at: T0 }, coolDown(1, T0)), /Lead key must be a non-empty string/);
 			await assert.rejects(store.decideHandoff({ scope: 'default', leadKey: 'l', eventKey: 'e', at: 1.5 }, coolDown(1, T0)), /Hand-off time must be a time in whole epoch milliseconds/);
 			await assert.rejects(store.assignLead({ scope: 'default', leadKey: 'l', eventKey: 'e', at: T0, reps: [{ id: '', dayStart: T0, weekStart: T0 }] }, () => ({ details: {} })), /Rep 1: id/);
 		});
 
-		it('erasure deletes the lead\'s hand-offs, state and assignments, and nothing of others', async (t) => {
-			const ctx = await fresh(t);
-			if (!ctx) return;
+		it('erasure deletes the lead\'s hand-offs, state and assignments, and nothing of others', async () => {
+			const ctx = await fresh();
 			const { store } = ctx;
 			for (const leadKey of ['erase-me', 'keep-me']) {
 				await store.decideHandoff({ scope: 'default', leadKey, eventKey: 'e1', at: T0 }, coolDown(90, T0));

@@ -8,7 +8,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 
 import {
@@ -23,6 +22,7 @@ import {
 import { leadHandoffStoreConnectionTest, testStoreCredential } from '../../nodes/store/credentialTest';
 import { LATEST_VERSION } from '../../nodes/store/migrations';
 import { PG_DATABASE, PG_HOST, PG_PORT, postgresConfig, postgresUser, withPg } from './backends';
+import { itWithPostgres } from '../setup/env';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-open-'));
 const schemas: string[] = [];
@@ -33,7 +33,7 @@ const schemaName = () => {
 	return name;
 };
 
-after(async () => {
+afterAll(async () => {
 	await closeAllStores();
 	rmSync(tmp, { recursive: true, force: true });
 	if (pgUser) await withPg(pgUser, async (c) => {
@@ -137,27 +137,30 @@ describe('refusals and error messages', () => {
 		await rejectsWith(createStore({ kind: 'embedded', folder }), 'corrupt', /is not a usable Lead Handoff store/);
 	});
 
-	it('says nothing listens on a wrong PostgreSQL port', async (t) => {
-		pgUser ??= await postgresUser(t);
-		if (!pgUser) return;
+	itWithPostgres('says nothing listens on a wrong PostgreSQL port', async () => {
+		pgUser ??= postgresUser()!;
 		const port = await closedPort();
 		await rejectsWith(createStore({ ...postgresConfig(pgUser, schemaName()), port }), 'connection', new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${port}: connection refused\\. Check the host and port`));
 	});
 
-	it('says a PostgreSQL database or user does not exist', async (t) => {
-		pgUser ??= await postgresUser(t);
-		if (!pgUser) return;
+	itWithPostgres('says a PostgreSQL database or user does not exist', async () => {
+		pgUser ??= postgresUser()!;
 		const config = postgresConfig(pgUser, schemaName());
 		await rejectsWith(createStore({ ...config, database: 'no_such_database_lh' }), 'database-missing', /Database "no_such_database_lh" does not exist .*CREATE DATABASE/);
 		await rejectsWith(createStore({ ...config, user: 'no_such_user_lh' }), 'authentication', /rejected user "no_such_user_lh".*Check the user and password/);
 	});
 
-	it('says when the server has no SSL, and "Allow" falls back to plain connections', async (t) => {
-		pgUser ??= await postgresUser(t);
-		if (!pgUser) return;
+	itWithPostgres('says when the server has no SSL, and "Allow" falls back to plain connections', async () => {
+		pgUser ??= postgresUser()!;
 		const ssl = await withPg(pgUser, async (c) => (await c.query('SHOW ssl')).rows[0].ssl as string);
-		if (ssl !== 'off') return t.skip('the local PostgreSQL has SSL on');
 		const config: PostgresStoreConfig = postgresConfig(pgUser, schemaName());
+		if (ssl !== 'off') {
+			// A server with SSL on: "Require" must then connect.
+			const secure = await createStore({ ...config, ssl: 'require' });
+			await secure.ping();
+			await secure.close();
+			return;
+		}
 		await rejectsWith(createStore({ ...config, ssl: 'require' }), 'ssl', /does not support SSL\. Set SSL to "Disable"/);
 		const store = await createStore({ ...config, ssl: 'allow' });
 		await store.ping();
@@ -178,18 +181,16 @@ describe('credential test', () => {
 		assert.deepEqual(await call({ backend: 'embedded', folder }), { status: 'OK', message: `Embedded store ready at ${path.join(folder, 'store.sqlite')} (schema version ${LATEST_VERSION}).` });
 	});
 
-	it('reports a working PostgreSQL connection and creates the schema', async (t) => {
-		pgUser ??= await postgresUser(t);
-		if (!pgUser) return;
+	itWithPostgres('reports a working PostgreSQL connection and creates the schema', async () => {
+		pgUser ??= postgresUser()!;
 		const schema = schemaName();
 		const result = await call({ backend: 'postgres', host: PG_HOST, port: PG_PORT, database: PG_DATABASE, user: pgUser, password: '', ssl: 'disable', schema });
 		assert.deepEqual(result, { status: 'OK', message: `Connected to PostgreSQL at ${PG_HOST}:${PG_PORT}/${PG_DATABASE} schema ${schema} (schema version ${LATEST_VERSION}).` });
 		assert.equal(await withPg(pgUser, async (c) => (await c.query('SELECT to_regclass($1) AS t', [`"${schema}".activities`])).rows[0].t !== null), true);
 	});
 
-	it('reports what to fix when the connection fails, instead of a stack trace', async (t) => {
-		pgUser ??= await postgresUser(t);
-		if (!pgUser) return;
+	itWithPostgres('reports what to fix when the connection fails, instead of a stack trace', async () => {
+		pgUser ??= postgresUser()!;
 		const port = await closedPort();
 		const result = await call({ backend: 'postgres', host: PG_HOST, port, database: PG_DATABASE, user: pgUser, ssl: 'disable', schema: schemaName() });
 		assert.equal(result.status, 'Error');

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { after, describe, it, type TestContext } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 
 import { createStore, StoreError, type HandoffStore, type LedgerActivityInput, type ScoreSnapshotInput, type StoreConfig } from '../../nodes/store';
@@ -12,7 +11,7 @@ import type { Driver } from '../../nodes/store/dialect';
 import { LATEST_VERSION, leadTables, migrate, MIGRATIONS } from '../../nodes/store/migrations';
 import { PostgresDriver } from '../../nodes/store/postgres';
 import { SqliteDriver } from '../../nodes/store/sqlite';
-import { BACKENDS, withPg } from './backends';
+import { BACKENDS, describeOn, withPg } from './backends';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
 const MINUTE = 60_000;
@@ -69,10 +68,9 @@ for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
 	const opened: HandoffStore[] = [];
 
-	/** A new store on an empty database, or undefined when the backend is skipped. */
-	async function fresh(t: TestContext): Promise<{ store: HandoffStore; config: StoreConfig } | undefined> {
-		const config = await backend.fresh(t);
-		if (!config) return undefined;
+	/** A new store on an empty database. */
+	async function fresh(): Promise<{ store: HandoffStore; config: StoreConfig }> {
+		const config = await backend.fresh();
 		const store = await createStore(config);
 		opened.push(store);
 		return { store, config };
@@ -84,16 +82,15 @@ for (const makeBackend of BACKENDS) {
 		return store;
 	}
 
-	describe(`store on ${backend.name}`, () => {
-		after(async () => {
+	describeOn(backend)(`store on ${backend.name}`, () => {
+		afterAll(async () => {
 			await Promise.all(opened.map((s) => s.close()));
 			await backend.cleanup();
 		});
 
 		describe('activity ledger', () => {
-			it('lists a lead\'s activities oldest first with their data, and from a given time', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('lists a lead\'s activities oldest first with their data, and from a given time', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				const data = { url: 'https://example.com/pricing?plan=team', utm: { source: 'linkedin', campaign: 'Q3 – Überblick' }, tags: ['a', 'b'], value: 12.5, flag: true, none: null };
 				await store.recordActivities('lead-1', [activity('e3', 30, 'demo_request'), activity('e1', 10, 'page_view', data), activity('e2', 20, 'email_click')]);
@@ -109,9 +106,8 @@ for (const makeBackend of BACKENDS) {
 				assert.deepEqual(await store.listActivities('nobody'), []);
 			});
 
-			it('changes nothing for an activity key already stored, or repeated within a batch', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('changes nothing for an activity key already stored, or repeated within a batch', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				assert.deepEqual(await store.recordActivities('lead-1', [activity('e1', 1, 'page_view', { url: '/a' }), activity('e2', 2), activity('e1', 9, 'demo_request', { url: '/b' })]), { inserted: 2, duplicates: 1 });
 				// A webhook delivered again, with one new event and a changed copy of an old one.
@@ -122,9 +118,8 @@ for (const makeBackend of BACKENDS) {
 				assert.deepEqual(await store.recordActivities('lead-1', []), { inserted: 0, duplicates: 0 });
 			});
 
-			it('keeps ledgers apart: the same event key under two leads is two activities', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('keeps ledgers apart: the same event key under two leads is two activities', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				await store.recordActivities('lead-1', [activity('shared', 1)]);
 				assert.deepEqual(await store.recordActivities('lead-2', [activity('shared', 2)]), { inserted: 1, duplicates: 0 });
@@ -132,9 +127,8 @@ for (const makeBackend of BACKENDS) {
 				assert.equal((await store.listActivities('lead-2'))[0].at, T0 + 2 * MINUTE);
 			});
 
-			it('writes nothing of a batch that holds a bad activity, and says which one', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('writes nothing of a batch that holds a bad activity, and says which one', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				const bad = [activity('e1', 1), activity('e2', 2), { ...activity('e3', 3), at: Number.NaN }];
 				await assert.rejects(store.recordActivities('lead-1', bad), (e: unknown) => e instanceof StoreError && e.code === 'invalid-input' && /Activity 3 .*lead-1.*at/.test(e.message));
@@ -150,9 +144,8 @@ for (const makeBackend of BACKENDS) {
 				assert.deepEqual(await store.recordActivities('lead-1', many.slice(0, 1200)), { inserted: 1200, duplicates: 0 });
 			});
 
-			it('rolls back a write transaction that fails after writing', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('rolls back a write transaction that fails after writing', async () => {
+				const ctx = await fresh();
 				const { store, config } = ctx;
 				const driver: Driver = config.kind === 'embedded' ? new SqliteDriver(config.folder!) : await PostgresDriver.connect(config);
 				try {
@@ -174,9 +167,8 @@ for (const makeBackend of BACKENDS) {
 				}
 			});
 
-			it('takes keys up to 512 bytes of UTF-8 on both backends, and refuses longer ones', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('takes keys up to 512 bytes of UTF-8 on both backends, and refuses longer ones', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				const lead = '\u{1F600}'.repeat(128);
 				assert.equal(Buffer.byteLength(lead), 512);
@@ -185,9 +177,8 @@ for (const makeBackend of BACKENDS) {
 				await assert.rejects(store.recordActivities(lead, [activity('\u00e9'.repeat(257), 1)]), /514 bytes long .* at most 512/);
 			});
 
-			it('refuses unusable lead keys and activity fields', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('refuses unusable lead keys and activity fields', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				await assert.rejects(store.recordActivities('', [activity('e1', 1)]), /Lead key must be a non-empty string/);
 				await assert.rejects(store.recordActivities('lead-1', [{ ...activity('e1', 1), key: '' }]), /key must be a non-empty string/);
@@ -197,9 +188,8 @@ for (const makeBackend of BACKENDS) {
 		});
 
 		describe('score snapshots and thresholds', () => {
-			it('returns the latest snapshot with every field, and keeps the first copy of a snapshot key', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('returns the latest snapshot with every field, and keeps the first copy of a snapshot key', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				assert.equal(await store.latestScore('lead-1'), undefined);
 				assert.equal((await store.saveScore('lead-1', snapshot('s1', 10, 40), [])).saved, true);
@@ -220,9 +210,8 @@ for (const makeBackend of BACKENDS) {
 				assert.equal(await store.latestScore('lead-2'), undefined);
 			});
 
-			it('keeps the first time a lead crossed each threshold', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('keeps the first time a lead crossed each threshold', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				const at = (m: number) => T0 + m * MINUTE;
 				assert.deepEqual((await store.saveScore('lead-1', snapshot('s1', 10, 60), [{ name: 'mql', at: at(10) }])).firstCrossed, { mql: at(10) });
@@ -235,9 +224,8 @@ for (const makeBackend of BACKENDS) {
 				assert.deepEqual((await store.saveScore('lead-2', snapshot('s1', 10, 60), [{ name: 'mql', at: at(7) }, { name: 'mql', at: at(3) }])).firstCrossed, { mql: at(3) });
 			});
 
-			it('saves nothing when the snapshot is unusable', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('saves nothing when the snapshot is unusable', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				await assert.rejects(store.saveScore('lead-1', { ...snapshot('s1', 1, 50), total: Number.NaN }, [{ name: 'mql', at: T0 }]), /Score total must be a finite number/);
 				await assert.rejects(store.saveScore('lead-1', snapshot('s1', 1, 50), [{ name: '', at: T0 }]), /Threshold 1: name/);
@@ -247,9 +235,8 @@ for (const makeBackend of BACKENDS) {
 		});
 
 		describe('claims', () => {
-			it('claims a key once per scope', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('claims a key once per scope', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				assert.equal(await store.claimOnce('gate:hot', 'lead-1', T0), true);
 				assert.equal(await store.claimOnce('gate:hot', 'lead-1', T0 + MINUTE), false);
@@ -257,9 +244,8 @@ for (const makeBackend of BACKENDS) {
 				assert.equal(await store.claimOnce('gate:hot', 'lead-2', T0), true);
 			});
 
-			it('gives a key to exactly one of many concurrent claimants on two store instances', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('gives a key to exactly one of many concurrent claimants on two store instances', async () => {
+				const ctx = await fresh();
 				const other = await open(ctx.config);
 				const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? ctx.store : other).claimOnce('handoff', 'lead-9', T0 + i)));
 				assert.equal(results.filter(Boolean).length, 1);
@@ -267,9 +253,8 @@ for (const makeBackend of BACKENDS) {
 		});
 
 		describe('erasure', () => {
-			it('deletes everything about one lead, in every table, and nothing of others', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('deletes everything about one lead, in every table, and nothing of others', async () => {
+				const ctx = await fresh();
 				const { store } = ctx;
 				for (const lead of ['erase-me', 'keep-me']) {
 					await store.recordActivities(lead, [activity('e1', 1), activity('e2', 2), activity('e3', 3)]);
@@ -293,25 +278,23 @@ for (const makeBackend of BACKENDS) {
 				assert.deepEqual((await store.eraseLead('nobody')).deleted, none);
 			});
 
-			it('knows every table that holds a lead key (a new migration cannot be missed by erasure)', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('knows every table that holds a lead key (a new migration cannot be missed by erasure)', async () => {
+				const ctx = await fresh();
 				assert.deepEqual(await tablesWithLeadKey(ctx.config), leadTables().map((l) => l.table).sort());
 			});
 		});
 
 		describe('migrations', () => {
-			it('applies every migration once, and not again on reopening', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('applies every migration once, and not again on reopening', async () => {
+				const ctx = await fresh();
 				assert.equal(await ctx.store.schemaVersion(), LATEST_VERSION);
 				const again = await open(ctx.config);
 				assert.equal(await again.schemaVersion(), LATEST_VERSION);
 				assert.deepEqual(await migrationRows(ctx.config), MIGRATIONS.map((m) => m.version));
 			});
 
-			it('is safe when several processes open an empty store at the same moment', async (t) => {
-				const config = await backend.fresh(t);
+			it('is safe when several processes open an empty store at the same moment', async () => {
+				const config = await backend.fresh();
 				if (!config) return;
 				const stores = await Promise.all(Array.from({ length: 4 }, () => open(config)));
 				assert.deepEqual(await migrationRows(config), MIGRATIONS.map((m) => m.version));
@@ -320,9 +303,8 @@ for (const makeBackend of BACKENDS) {
 				assert.equal((await stores[3].listActivities('lead-1')).length, 1);
 			});
 
-			it('refuses a store upgraded by a newer package version, saying to update', async (t) => {
-				const ctx = await fresh(t);
-				if (!ctx) return;
+			it('refuses a store upgraded by a newer package version, saying to update', async () => {
+				const ctx = await fresh();
 				const { config } = ctx;
 				if (config.kind === 'embedded') {
 					const db = new DatabaseSync(path.join(config.folder!, 'store.sqlite'));

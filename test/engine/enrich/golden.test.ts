@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
 
 import { compileEnrichment } from '../../../nodes/engine/enrich';
 import { CASES, OPTIONS } from './fixtures';

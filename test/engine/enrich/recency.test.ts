@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 
 import type { Activity } from '../../../nodes/engine/common/types';
 import { compileEnrichment, trendOf, type EnrichOptions } from '../../../nodes/engine/enrich';

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 
 import { ProtocolError } from '../../../nodes/engine/common/errors';
 import { compileEnrichment, SLACK_LIMITS, smsInfo, type EnrichOptions, type SlackMessage } from '../../../nodes/engine/enrich';

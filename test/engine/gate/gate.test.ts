@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
 
 import { ProtocolError } from '../../../nodes/engine/common/errors';
 import { applyCooldown, compileGate, DEFAULT_GATE, type GateProtocol, type GateResult } from '../../../nodes/engine/gate';
