@@ -1,6 +1,5 @@
 import {
 	NodeConnectionTypes,
-	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
@@ -12,6 +11,7 @@ import {
 import { parseProtocolJson } from '../engine/common/schema';
 import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
 import { asOfReader } from '../shared/asOf';
+import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { createCompanyLookup, type CompanyLookup, type ProviderResponse } from './companyData';
@@ -101,8 +101,8 @@ async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<type
 		fetch,
 		url: (domain) => enrichment.providerUrl(domain)!,
 		store,
-		sleep,
-		now: () => Date.now(),
+		sleep: (ms) => clock.sleep(ms),
+		now: () => clock.now(),
 		warn: (message) => ctx.logger.warn(message),
 	});
 }

@@ -15,6 +15,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { LeadEnrichCompanyDataApi } from '../../credentials/LeadEnrichCompanyDataApi.credentials';
 import { LeadEnrich } from '../../nodes/LeadEnrich/LeadEnrich.node.ts';
+import { clock } from '../../nodes/shared/clock';
 import { closeAllStores } from '../../nodes/store';
 import { runNode } from '../helpers/n8n-runner';
 
@@ -36,7 +37,6 @@ interface Call {
 	path: string;
 	query: URLSearchParams;
 	headers: IncomingMessage['headers'];
-	at: number;
 }
 
 describe('Lead Enrich company data provider (local HTTP server)', () => {
@@ -49,7 +49,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 	beforeAll(async () => {
 		server = createServer((req, res) => {
 			const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-			calls.push({ path: url.pathname, query: url.searchParams, headers: req.headers, at: Date.now() });
+			calls.push({ path: url.pathname, query: url.searchParams, headers: req.headers, });
 			handler(req, res);
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,8 +64,18 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		rmSync(folder, { recursive: true, force: true });
 	});
 
+	// The node waits through the shared clock; the tests record the waits instead of sleeping.
+	let waits: number[] = [];
+	const realSleep = clock.sleep;
 	beforeEach(() => {
 		calls = [];
+		waits = [];
+		clock.sleep = async (ms) => {
+			waits.push(ms);
+		};
+	});
+	afterEach(() => {
+		clock.sleep = realSleep;
 	});
 
 	const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
@@ -145,7 +155,6 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 
 	it('timeout: gives up after the attempts, and the lead carries on with the failure stated', async () => {
 		handler = () => undefined; // never answers
-		const started = Date.now();
 		const r = await run([{ email: 'sam@slow.example', firstName: 'Sam' }], { lookupSettings: { timeoutSeconds: 0.3, maxAttempts: 2 } });
 		assert.equal(r.error, undefined, 'the run does not fail');
 		assert.equal(r.outputs[0].length, 1);
@@ -154,7 +163,8 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		assert.match(e.firmographics.reason ?? '', /^127\.0\.0\.1: timed out after 2 attempts: giving up \(no answer within 0\.3 s\)$/);
 		assert.ok(e.brief.flags.some((f) => f.startsWith('Company data unavailable: 127.0.0.1: timed out')));
 		assert.equal(calls.length, 2);
-		assert.ok(Date.now() - started < 5000, 'bounded');
+		assert.equal(waits.length, 1, 'one pause, between the two attempts');
+		assert.ok(waits[0] <= 2000, `the pause (${waits[0]} ms) stays within the longest wait of 2 s`);
 		assert.equal(r.outputs[0][0].json.firstName, 'Sam');
 	});
 
@@ -164,7 +174,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		const r = await run([{ email: 'dana@globex.com' }]);
 		assert.equal(enrichmentOf(r).firmographics.status, 'found');
 		assert.equal(calls.length, 2);
-		assert.ok(calls[1].at - calls[0].at >= 950, `waited ${calls[1].at - calls[0].at} ms`);
+		assert.deepEqual(waits, [1000], 'waited the 1 s the provider asked for, before asking again');
 	});
 
 	it('429 asking for longer than the longest wait: gives up at once rather than hold the hand-off', async () => {
