@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -73,5 +73,17 @@ describe('the published package', () => {
 		for (const part of ['gate/gate', 'routing/routing', 'calendar/calendar']) assert.ok(files.includes(`dist/nodes/engine/${part}.schema.json`), `${part}.schema.json is packed`);
 		assert.ok(files.includes('dist/nodes/engine/enrich/enrich.schema.json'), 'the enrichment schema is packed');
 		assert.ok(!files.some((f) => f.startsWith('test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts'))), 'no tests or TypeScript sources are packed');
+		const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE(\.md)?|dist\/(nodes|credentials)\/.+|workflows\/[^/]+\.json)$/.test(f));
+		assert.deepEqual(stray, [], 'nothing but the manifest, the README, the built nodes and credentials, and the templates');
+	});
+
+	it('every runtime dependency is used by the built package', () => {
+		const sources = (readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }) as string[])
+			.filter((f) => f.endsWith('.js'))
+			.map((f) => readFileSync(join(root, 'dist', f), 'utf8'))
+			.join('\n');
+		const imported = new Set([...sources.matchAll(/require\(["']([^"'./][^"']*)["']\)/g)].map(([, spec]) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0])));
+		const unused = Object.keys(pkg.dependencies ?? {}).filter((dep) => !imported.has(dep));
+		assert.deepEqual(unused, [], 'dependencies that nothing imports');
 	});
 });

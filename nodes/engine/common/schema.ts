@@ -1,11 +1,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 
 import { ProtocolError } from './errors';
 
 /** One Ajv instance for the whole package: schemas compile once per process. */
 const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false, allowUnionTypes: true });
-addFormats(ajv);
 
 const compiled = new Map<object, ValidateFunction>();
 
