@@ -22,15 +22,16 @@ log "build"; npm run --silent build
 log "lint"; npm run --silent lint
 log "type-check tests"; npx tsc -p tsconfig.test.json
 
-# --experimental-vm-modules lets jest require ES-module-only packages (mockttp needs get-port).
-export N8N_LOG_LEVEL=silent NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --disable-warning=ExperimentalWarning"
+export N8N_LOG_LEVEL=silent NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=ExperimentalWarning"
 export LH_TEST_RUN_ID="$$"
 results="$(mktemp -t lead-handoff-jest-XXXXXX.json)"
 trap 'rm -f "$results" "${TMPDIR:-/tmp}/lead-handoff-test-skips-$LH_TEST_RUN_ID.json"' EXIT
 # In band: the real-n8n suites start n8n processes and the store suites share one database;
 # on a 2-core machine running them side by side only makes them slower and flakier.
 status=0
-npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+# --experimental-vm-modules lets jest require ES-module-only packages (mockttp needs get-port);
+# given to jest's own process only, not through NODE_OPTIONS to the n8n processes it starts.
+node --experimental-vm-modules node_modules/jest/bin/jest.js --runInBand --json --outputFile="$results" "$@" || status=$?
 # The closing line that CI reads: jest's counts, tests skipped included.
 node -e '
 const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));

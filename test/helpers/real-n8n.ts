@@ -184,7 +184,7 @@ export class RealN8n {
 	/** The environment every n8n process of this instance gets: quiet, local, SQLite in the folder. */
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		const inherited = Object.fromEntries(
-			Object.entries(process.env).filter(([k]) => !/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_OPTIONS$|NODE_EXTRA_CA_CERTS$|(https?|all|no)_proxy$)/i.test(k)),
+			Object.entries(process.env).filter(([k]) => !/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_OPTIONS$|NODE_ENV$|JEST_WORKER_ID$|NODE_EXTRA_CA_CERTS$|(https?|all|no)_proxy$)/i.test(k)),
 		);
 		return {
 			...inherited,
