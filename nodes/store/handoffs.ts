@@ -10,7 +10,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { StoreError } from './errors';
-import { checkKey, checkTime, toJson } from './store';
+import { checkKey, checkTime, toJson } from './checks';
 import type {
 	AssignmentDecider,
 	AssignmentInput,

@@ -4,55 +4,16 @@
  * nothing is read, changed in JavaScript and written back.
  */
 import type { Driver } from './dialect';
-import { StoreError } from './errors';
+import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry } from './types';
 
-/** PostgreSQL's btree rows hold at most ~2.7 kB: two keys of this size fit in a primary key. */
-const MAX_KEY_BYTES = 512;
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
 const ROWS_PER_INSERT = 500;
 const EARLIEST = Number.MIN_SAFE_INTEGER;
-
-function invalid(message: string): StoreError {
-	return new StoreError('invalid-input', message);
-}
-
-export function checkKey(value: unknown, what: string): string {
-	if (typeof value !== 'string' || value.length === 0) throw invalid(`${what} must be a non-empty string, got ${value === '' ? 'an empty string' : typeof value}.`);
-	const bytes = Buffer.byteLength(value, 'utf8');
-	if (bytes > MAX_KEY_BYTES) throw invalid(`${what} is ${bytes} bytes long (UTF-8); at most ${MAX_KEY_BYTES} are allowed. Hash longer keys.`);
-	// PostgreSQL cannot store NUL in text; refuse it on both backends so they behave alike.
-	if (value.includes('\u0000')) throw invalid(`${what} contains a NUL character.`);
-	return value;
-}
-
-export function checkTime(value: unknown, what: string): number {
-	if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${what} must be a time in whole epoch milliseconds, got ${String(value)}.`);
-	return value;
-}
-
-function checkNumber(value: unknown, what: string): number {
-	if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${what} must be a finite number, got ${String(value)}.`);
-	return value;
-}
-
-export function toJson(value: unknown, what: string): string {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be an object.`);
-	let json: string;
-	try {
-		json = JSON.stringify(value);
-	} catch (error) {
-		throw invalid(`${what} cannot be stored as JSON: ${(error as Error).message}`);
-	}
-	if (!json.startsWith('{')) throw invalid(`${what} must be a plain object.`);
-	// PostgreSQL's JSONB refuses \u0000; refuse it on both backends.
-	if (json.includes('\\u0000')) throw invalid(`${what} contains a NUL character.`);
-	return json;
-}
 
 interface ActivityRow {
 	activity_key: string;
