@@ -1,13 +1,13 @@
 /**
  * What the Handoff Gate and the Tier Router read from an item besides their rules: the lead key,
  * the Lead Score result, the activities, the time to judge at and the event's idempotency key.
- * Their parameters are shared, so both nodes read an item the same way.
+ * Their parameters are shared, so both nodes read an item the same way. The Store Scope option is
+ * shared with every other node that keeps lead data.
  */
-import { createHash } from 'node:crypto';
-import stableStringify from 'fast-json-stable-stringify';
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { LeadDataError } from '../engine/common/errors';
+import { eventKeyOf } from '../engine/common/eventKey';
 import { getPath } from '../engine/common/paths';
 import { parseTimestamp } from '../engine/common/time';
 import type { Activity, Lead } from '../engine/common/types';
@@ -35,6 +35,30 @@ export const leadKeyProperty: INodeProperties = {
 	description: 'Identifies the lead in the store: its email address (compared without case) or CRM record ID',
 };
 
+/**
+ * The "Store Scope" option, the same on every node that keeps lead data (Lead Score, Handoff Gate,
+ * Tier Router, Lead Handoff Data), in its Options. One store can serve several clients or
+ * unrelated pipelines: each scope has its own leads.
+ */
+export const storeScopeOption: INodeProperties = {
+	displayName: 'Store Scope',
+	name: 'scope',
+	type: 'string',
+	default: 'default',
+	description:
+		"Keeps the leads of unrelated clients or workflows apart in one store: their activities, scores, hand-offs, owners and round-robin turns. Every node of one pipeline uses the same scope.",
+};
+
+export const DEFAULT_SCOPE = 'default';
+
+/** The scope named by the option; blank means the default scope. */
+export function storeScopeOf(value: unknown): string {
+	if (value === undefined || value === null) return DEFAULT_SCOPE;
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	if (typeof value !== 'string') throw new LeadDataError('Store Scope', 'a text naming the scope', value);
+	return value.trim() || DEFAULT_SCOPE;
+}
+
 /** Options both nodes share; `outputField` differs per node and is added by it. */
 export const leadInputOptions: INodeProperties[] = [
 	{ displayName: 'Activities Field', name: 'activitiesField', type: 'string', default: DEFAULT_FIELDS.activities, description: "Path of the lead's activities array" },
@@ -59,13 +83,7 @@ export const leadInputOptions: INodeProperties[] = [
 		description: "Identifies the event, so a webhook delivered twice changes nothing the second time. Empty: a hash of the item's content (without the score).",
 	},
 	{ displayName: 'Score Field', name: 'scoreField', type: 'string', default: 'score', description: 'Where Lead Score put its result' },
-	{
-		displayName: 'Store Scope',
-		name: 'scope',
-		type: 'string',
-		default: 'default',
-		description: 'Separates hand-offs and round-robin turns of unrelated workflows or clients in one store; the gate and the router of one pipeline use the same scope',
-	},
+	storeScopeOption,
 ];
 
 export interface LeadReader {
@@ -76,6 +94,7 @@ export interface LeadReader {
 	activities(lead: Lead): Activity[];
 	/** Epoch ms: the fixed option, else the score's asOf, else now. */
 	evaluateAt(lead: Lead, fixed: unknown): number;
+	/** The event's idempotency key (see the engine's eventKeyOf); `leave` names fields this node adds. */
 	eventKey(lead: Lead, given: unknown, leave: string[]): string;
 }
 
@@ -110,7 +129,7 @@ export function leadReader(options: LeadInputOptions, zone: string): LeadReader 
 	};
 	return {
 		scoreField,
-		scope: options.scope?.trim() || 'default',
+		scope: storeScopeOf(options.scope),
 		leadKey: (value) => leadKeyOf(value, 'Lead Key'),
 		score,
 		activities: (lead) => reader.readActivities(lead, zone),
@@ -119,12 +138,6 @@ export function leadReader(options: LeadInputOptions, zone: string): LeadReader 
 			const asOf = (score(lead) as { asOf?: unknown } | undefined)?.asOf;
 			return asOf === undefined ? Date.now() : parseTimestamp(asOf, `${scoreField}.asOf`, zone);
 		},
-		eventKey(lead, given, leave) {
-			if (typeof given === 'number' || (typeof given === 'string' && given.trim() !== '')) return String(given).trim();
-			// Without an id: what the event is, not when it was scored or what later nodes added.
-			const content: IDataObject = { ...(lead as IDataObject) };
-			for (const key of [scoreField, ...leave]) delete content[key];
-			return `h:${createHash('sha256').update(stableStringify(content)).digest('hex').slice(0, 32)}`;
-		},
+		eventKey: (lead, given, leave) => eventKeyOf(lead, given, [scoreField, ...leave]),
 	};
 }
