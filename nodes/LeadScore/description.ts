@@ -16,6 +16,11 @@ const OPERATORS: INodePropertyOptions[] = [
 	{ name: 'Exists', value: 'exists', description: 'The field has a value' },
 	{ name: 'Greater Than', value: 'greaterThan' },
 	{ name: 'Is One Of', value: 'oneOf', description: 'Equal to one of the values (comma-separated), ignoring case' },
+	{
+		name: 'Is Student or Job Seeker Title',
+		value: 'isStudentOrJobSeeker',
+		description: 'The title is a student\'s, intern\'s, trainee\'s or job seeker\'s: "Marketing Intern" and "Open to work" count, "Director of Student Success" does not',
+	},
 	{ name: 'Is True', value: 'isTrue', description: 'True, yes or 1' },
 	{ name: 'Less Than', value: 'lessThan' },
 	{ name: 'Matches Regex', value: 'matches', description: 'Matches the regular expression, ignoring case' },
@@ -24,7 +29,7 @@ const OPERATORS: INodePropertyOptions[] = [
 	{ name: 'Title Seniority At Least', value: 'seniorityAtLeast', description: 'The job title is at this level or above: "Head of Growth" and "Sr. Dir. Marketing" count as Director' },
 ];
 
-const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'freeEmailDomain', 'between', 'seniorityAtLeast'];
+const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'freeEmailDomain', 'between', 'seniorityAtLeast', 'isStudentOrJobSeeker'];
 
 function attributeRuleValues(pointsHint: string): INodeProperties[] {
 	return [

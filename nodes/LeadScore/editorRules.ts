@@ -130,6 +130,7 @@ export function editorRowsToProtocol(rules: EditorRules): ScoringProtocolInput {
 			case 'notExists':
 			case 'isTrue':
 			case 'freeEmailDomain':
+			case 'isStudentOrJobSeeker':
 				break;
 			default:
 				rule.value = row.value ?? '';

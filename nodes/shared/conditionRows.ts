@@ -51,6 +51,7 @@ const FIELD_OPERATORS: INodePropertyOptions[] = [
 	{ name: 'Greater Than', value: 'greaterThan' },
 	{ name: 'Is False', value: 'isFalse' },
 	{ name: 'Is One Of', value: 'oneOf', description: 'Comma-separated values, ignoring case' },
+	{ name: 'Is Student or Job Seeker Title', value: 'isStudentOrJobSeeker', description: '"Marketing Intern" and "Open to work" count, "Director of Student Success" does not' },
 	{ name: 'Is True', value: 'isTrue', description: 'True, yes or 1' },
 	{ name: 'Less Than', value: 'lessThan' },
 	{ name: 'Matches Regex', value: 'matches' },
@@ -60,7 +61,7 @@ const FIELD_OPERATORS: INodePropertyOptions[] = [
 ];
 
 const LIST_OPERATORS = new Set<string>(['oneOf', 'contains', 'startsWith', 'emailDomainIn']);
-const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'isFalse'];
+const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'isFalse', 'isStudentOrJobSeeker'];
 
 const show = (kind: ConditionRow['kind'][]) => ({ show: { kind } });
 

@@ -14,6 +14,7 @@ import { anyValue, isPresent } from '../common/values';
 import { normalizeActivityType } from '../scoring/compile';
 import type { FitLetter, Grade, LeadScoreResult } from '../scoring/result';
 import { readNumber } from '../scoring/score';
+import { roleWords, studentOrJobSeeker } from '../scoring/titleRole';
 
 export type ScoreMeasure = 'total' | 'fit' | 'engagement' | 'negative' | 'velocity';
 
@@ -31,7 +32,9 @@ export type FieldOperator =
 	| 'notExists'
 	| 'isTrue'
 	| 'isFalse'
-	| 'emailDomainIn';
+	| 'emailDomainIn'
+	/** The title is a student's, intern's, trainee's or job seeker's (scoring/titleRole.ts); takes no value. */
+	| 'isStudentOrJobSeeker';
 
 export type Condition =
 	| { all: Condition[] }
@@ -269,7 +272,7 @@ function compileVelocity(points: number, days: number): CompiledCondition {
 	};
 }
 
-const NO_VALUE = new Set<FieldOperator>(['exists', 'notExists', 'isTrue', 'isFalse']);
+const NO_VALUE = new Set<FieldOperator>(['exists', 'notExists', 'isTrue', 'isFalse', 'isStudentOrJobSeeker']);
 const LIST_VALUE = new Set<FieldOperator>(['oneOf', 'emailDomainIn']);
 const NUMBER_VALUE = new Set<FieldOperator>(['greaterThan', 'lessThan']);
 
@@ -365,6 +368,16 @@ function compileField(condition: FieldCondition, path: string): CompiledConditio
 			phrase = [`is between ${min} and ${max}`, `is not between ${min} and ${max}`];
 			break;
 		}
+		case 'isStudentOrJobSeeker':
+			// Names the role it read: "Job title "Marketing Intern" is an intern's title".
+			return ({ lead }) => {
+				const actual = read(lead);
+				let match: ReturnType<typeof studentOrJobSeeker>;
+				anyValue(actual, (x) => typeof x === 'string' && (match = studentOrJobSeeker(x)) !== undefined);
+				return match
+					? { ok: true, text: `${name} ${describeValue(actual)} is ${roleWords(match.role)} title` }
+					: { ok: false, text: `${name} ${describeValue(actual)} is not a student's, intern's or job seeker's title` };
+			};
 		case 'emailDomainIn':
 			return ({ lead }) => {
 				const domain = emailDomain(read(lead));

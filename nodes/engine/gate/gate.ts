@@ -2,7 +2,6 @@ import { ProtocolError } from '../common/errors';
 import { assertMatchesSchema } from '../common/schema';
 import { MS_PER_DAY, relativeTime } from '../common/time';
 import type { Activity, Lead } from '../common/types';
-import { STUDENT_OR_JOB_SEEKER_WORDS } from '../scoring/protocol';
 import type { LeadScoreResult } from '../scoring/result';
 import { compileCondition, type CompiledCondition, type Condition } from './condition';
 import schema from './gate.schema.json';
@@ -68,7 +67,7 @@ export const DEFAULT_GATE: Required<GateProtocol> = {
 			when: {
 				any: [
 					{ negativeRule: ['student-or-job-seeker-title', 'Student or job-seeker title'] },
-					{ field: 'jobTitle', label: 'Job title', operator: 'contains', value: STUDENT_OR_JOB_SEEKER_WORDS },
+					{ field: 'jobTitle', label: 'Job title', operator: 'isStudentOrJobSeeker' },
 				],
 			},
 		},

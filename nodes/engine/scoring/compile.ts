@@ -35,7 +35,7 @@ export interface NormalizedProtocol extends Omit<ScoringProtocol, 'fit' | 'negat
 
 const NUMERIC_OPERATORS = new Set(['greaterThan', 'lessThan']);
 const LIST_OPERATORS = new Set(['oneOf', 'emailDomainIn']);
-const NO_VALUE_OPERATORS = new Set(['exists', 'notExists', 'isTrue', 'freeEmailDomain']);
+const NO_VALUE_OPERATORS = new Set(['exists', 'notExists', 'isTrue', 'freeEmailDomain', 'isStudentOrJobSeeker']);
 
 /**
  * Validates a protocol (schema, then what a schema cannot say: operator and value agree,

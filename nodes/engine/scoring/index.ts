@@ -3,4 +3,5 @@ export { normalizeProtocol, modelIdOf, normalizeActivityType, type NormalizedPro
 export * from './protocol';
 export * from './result';
 export { classifyTitle, SENIORITY_LEVELS, SENIORITY_LABELS, type SeniorityLevel } from './seniority';
+export { isStudentOrJobSeeker, studentOrJobSeeker, type TitleRole, type TitleRoleMatch } from './titleRole';
 export { activitiesFromLedger, ledgerEntries, leadKeyOf, scoreHistory, snapshotKeyOf, type LedgerEntry, type ScoreHistory, type StoredActivity } from './ledger';

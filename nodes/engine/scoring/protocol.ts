@@ -19,7 +19,9 @@ export type AttributeOperator =
 	| 'isTrue'
 	| 'emailDomainIn'
 	| 'freeEmailDomain'
-	| 'seniorityAtLeast';
+	| 'seniorityAtLeast'
+	/** The title is a student's, intern's, trainee's or job seeker's (titleRole.ts); takes no value. */
+	| 'isStudentOrJobSeeker';
 
 /** A fit or negative rule: a condition on one field of the lead. */
 export interface AttributeRule {
@@ -98,19 +100,6 @@ export const DEFAULT_FIELDS: FieldMapping = {
 	activityTitle: 'title',
 };
 
-/** Words in a job title that mark a student or a job seeker rather than a buyer. */
-export const STUDENT_OR_JOB_SEEKER_WORDS = [
-	'student',
-	'intern',
-	'internship',
-	'trainee',
-	'job seeker',
-	'seeking',
-	'looking for',
-	'unemployed',
-	'open to work',
-];
-
 /**
  * The point table from the standard hand-off guide, with the negative rules it recommends.
  * Target industries are an example list: every team replaces it with its own.
@@ -130,7 +119,7 @@ export const DEFAULT_PROTOCOL: ScoringProtocol = {
 	],
 	negative: [
 		{ label: 'Unsubscribed', field: 'unsubscribed', operator: 'isTrue', points: -25, why: 'Asked not to be contacted by marketing' },
-		{ label: 'Student or job-seeker title', field: 'jobTitle', operator: 'contains', value: STUDENT_OR_JOB_SEEKER_WORDS, points: -20, why: 'Not a buyer' },
+		{ label: 'Student or job-seeker title', field: 'jobTitle', operator: 'isStudentOrJobSeeker', points: -20, why: 'Not a buyer' },
 		{ label: 'Free email domain (B2B)', field: 'email', operator: 'freeEmailDomain', points: -10, why: 'Personal address: weaker company signal' },
 		{ label: 'Competitor domain', field: 'email', operator: 'emailDomainIn', value: [], points: -50, why: 'Researching our positioning, not buying' },
 		{ label: 'Bounced email', field: 'emailBounced', operator: 'isTrue', points: -15, why: 'Cannot be reached by email' },

@@ -15,6 +15,7 @@ import {
 import type { Decay } from './protocol';
 import type { EngagementDigit, FitLetter, Grade, LeadScoreResult, RuleGroup, ScoreLine } from './result';
 import { classifyTitle, seniorityRank, type SeniorityLevel } from './seniority';
+import { isStudentOrJobSeeker } from './titleRole';
 
 /** Points are added in hundredths (integers) so that a breakdown always adds up to its total. */
 type Cents = number;
@@ -337,6 +338,8 @@ function compileAttributeTest(rule: NormalizedAttributeRule): AttributeTest {
 				return level !== undefined && seniorityRank(level) >= minimum;
 			};
 		}
+		case 'isStudentOrJobSeeker':
+			return (lead) => anyValue(read(lead), (v) => typeof v === 'string' && isStudentOrJobSeeker(v));
 	}
 }
 

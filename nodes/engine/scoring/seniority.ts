@@ -3,11 +3,13 @@
  * Titles are messy ("Sr. Dir. of Marketing", "Head of Growth", "Co-Founder & CEO"); the
  * classifier looks for the most senior marker and knows the usual abbreviations.
  */
+import { isStudentOrJobSeeker } from './titleRole';
+
 export const SENIORITY_LEVELS = ['student', 'individual', 'manager', 'director', 'vp', 'c_level'] as const;
 export type SeniorityLevel = (typeof SENIORITY_LEVELS)[number];
 
 export const SENIORITY_LABELS: Record<SeniorityLevel, string> = {
-	student: 'Student or intern',
+	student: 'Student, intern or job seeker',
 	individual: 'Individual contributor',
 	manager: 'Manager or team lead',
 	director: 'Director or head of',
@@ -22,7 +24,6 @@ const ROLE_OWNER = /\b(product|process|account|data|service|content|business pro
 const VP = /\b(vice[- ]president|s?e?vp|avp|v p)\b/;
 const DIRECTOR = /\b(director|dir|head of|head|managing director|md)\b/;
 const MANAGER = /\b(manager|mgr|lead|team lead|supervisor|superintendent)\b/;
-const STUDENT = /\b(student|intern|internship|trainee|apprentice|graduate student|undergrad(uate)?|phd candidate)\b/;
 /** Support roles carry the boss's title in them: "Executive Assistant to the CEO". */
 const ASSISTANT_TO = /\b(assistant|secretary|ea|pa) (to|of) (the )?\w/;
 
@@ -34,13 +35,14 @@ export function classifyTitle(title: string): SeniorityLevel | undefined {
 		.replace(/\s+/g, ' ')
 		.trim();
 	if (t === '') return undefined;
+	// First: "Seeking a Director role" is no director, "Student Recruitment Manager" no student.
+	if (isStudentOrJobSeeker(title)) return 'student';
 	if (ASSISTANT_TO.test(t)) return 'individual';
 	// "Vice President" contains "president": look for VP before C-level.
 	if (VP.test(t)) return 'vp';
 	if (C_LEVEL.test(t)) return 'c_level';
 	if (DIRECTOR.test(t)) return 'director';
 	if (MANAGER.test(t)) return 'manager';
-	if (STUDENT.test(t)) return 'student';
 	return 'individual';
 }
 

@@ -42,7 +42,7 @@ describe('default gate', () => {
 		assert.deepEqual(competitor.fired.map((f) => f.id), ['competitor']);
 		const student = gate.evaluate({ jobTitle: 'Marketing Student' }, score({ total: 90 }), [demo], NOW);
 		assert.equal(student.decision, 'disqualified');
-		assert.deepEqual(student.reasons, ['Student or job seeker: Job title "Marketing Student" contains "student"']);
+		assert.deepEqual(student.reasons, ['Student or job seeker: Job title "Marketing Student" is a student\'s title']);
 	});
 
 	it('an unsubscribed contact is disqualified, unless they ask for a demo', () => {
