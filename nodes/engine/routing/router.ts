@@ -43,6 +43,8 @@ export interface RoutingState {
 	counters?: Readonly<Record<string, number>>;
 	/** Per rep id. */
 	loads?: Readonly<Record<string, RepLoad | undefined>>;
+	/** Reps who may not take this lead, and why (a reassignment passes over the rep who let it lapse). */
+	exclude?: readonly SkippedRep[];
 }
 
 export interface TierResult {
@@ -216,22 +218,31 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 
 	const assign = (lead: Lead, now: number, state: RoutingState = {}): OwnerResult => {
 		const loads = state.loads ?? {};
+		const excluded = new Map((state.exclude ?? []).map((e) => [e.repId, e.reason]));
 		const current = read.owner(lead);
 		let notKept: SkippedRep | undefined;
 		if (keepExisting !== 'never' && typeof current === 'string' && current.trim() !== '') {
 			const rep = reps.get(current.trim());
-			const why = !rep ? 'not in the roster' : rep.rep.active === false ? 'inactive' : keepExisting === 'ifAvailable' ? unavailability(rep, loads[rep.id], now) : undefined;
+			const why =
+				excluded.get(current.trim()) ??
+				(!rep ? 'not in the roster' : rep.rep.active === false ? 'inactive' : keepExisting === 'ifAvailable' ? unavailability(rep, loads[rep.id], now) : undefined);
 			if (!why) return toOwner(rep!.id, { via: 'existingOwner', reasons: [`Kept the current owner ${rep!.rep.name ?? rep!.id}`], skipped: [] });
 			notKept = { repId: current.trim(), reason: `current owner not kept: ${why}` };
 		}
 		const skippedOwner = notKept ? [notKept] : [];
 		const choice = teamFor(lead);
 		if (choice.kind === 'namedAccount') {
-			return toOwner(choice.owner, { via: 'namedAccount', reasons: [choice.reason], skipped: skippedOwner });
+			const why = excluded.get(choice.owner);
+			if (why === undefined) return toOwner(choice.owner, { via: 'namedAccount', reasons: [choice.reason], skipped: skippedOwner });
+			return toFallback(fallback, { reasons: [choice.reason], skipped: [...skippedOwner, { repId: choice.owner, reason: why }] });
 		}
 		const team = teams.get(choice.team);
 		if (!team) return toFallback(fallback, { reasons: ['No team is configured'], skipped: skippedOwner });
-		const { eligible, skipped } = eligibleReps(team.members, loads, now, { outsideHours: team.outsideHours });
+		const members = excluded.size ? team.members.filter((m) => !excluded.has(m.id)) : team.members;
+		const { eligible, skipped: unavailable } = eligibleReps(members, loads, now, { outsideHours: team.outsideHours });
+		const skipped = excluded.size
+			? [...team.members.filter((m) => excluded.has(m.id) && m.id !== notKept?.repId).map((m) => ({ repId: m.id, reason: excluded.get(m.id)! })), ...unavailable]
+			: unavailable;
 		const base = { team: team.id, ...(choice.rule ? { rule: choice.rule } : {}), skipped: [...skippedOwner, ...skipped] };
 		const available = new Set(eligible);
 		if (team.strategy === 'leastOpen') {

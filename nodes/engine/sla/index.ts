@@ -1,0 +1,40 @@
+export { slaClock, type SlaBasis, type SlaClock } from './clock';
+export {
+	compileEscalation,
+	DEFAULT_LADDER,
+	describeStageAt,
+	FIRST_WINDOW,
+	REASSIGNED_WINDOW,
+	STAGE_LABELS,
+	STAGES,
+	stageMinutes,
+	type CompiledEscalation,
+	type EscalationProtocol,
+	type Ladder,
+	type StageAt,
+	type StageName,
+} from './ladder';
+export { compilePolicy, makePolicy, policyKey, type CompiledPolicy, type SlaAction, type SlaPolicy, type StageDue } from './policy';
+export {
+	acceptTimer,
+	advanceTimer,
+	appliesTo,
+	cancelTimer,
+	contactTimer,
+	isRunning,
+	nextStage,
+	reassignTimer,
+	RUNNING,
+	startTimer,
+	type KeptContact,
+	type ReassignInput,
+	type SlaTimer,
+	type SlaTimerStatus,
+	type StartTimerInput,
+	type TimerChange,
+	type TimerOutcome,
+} from './timer';
+export { describeDuration, describeWhen, firedLate, lateness, type Lateness } from './lateness';
+export { buildEscalation, type Contact, type Escalation, type EscalationContext, type EscalationRenderings, type LeadSummary } from './escalation';
+export { sampleEscalations } from './sample';
+export { passOver, routeReassignment } from './reassign';

@@ -1,0 +1,103 @@
+/**
+ * A timer's policy: the tier's SLA, its calendar and its ladder, fixed when the timer starts, so a
+ * later change of the rules never moves a running timer's due times. Stored once per distinct
+ * policy (content-addressed by `key`), not once per timer.
+ */
+import { createHash } from 'node:crypto';
+import stableStringify from 'fast-json-stable-stringify';
+
+import { compileCalendar, slaMinutes as minutesOf, type BusinessCalendar, type CalendarSpec, type Sla } from '../calendar';
+import { ProtocolError } from '../common/errors';
+import { assertMatchesSchema } from '../common/schema';
+import { slaClock, type SlaBasis, type SlaClock } from './clock';
+import { FIRST_WINDOW, REASSIGNED_WINDOW, STAGES, stageMinutes, type Ladder, type StageName } from './ladder';
+
+export type SlaAction = 'contact' | 'acknowledge';
+
+export interface SlaPolicy {
+	sla: { minutes: number; basis: SlaBasis; action: SlaAction };
+	/** The tier's calendar, its zone named. */
+	calendar: CalendarSpec & { zone: string };
+	ladder: Ladder;
+}
+
+export interface StageDue {
+	stage: StageName;
+	/** Epoch ms. */
+	dueAt: number;
+}
+
+export interface CompiledPolicy {
+	readonly key: string;
+	readonly policy: SlaPolicy;
+	readonly calendar: BusinessCalendar;
+	readonly clock: SlaClock;
+	/** The SLA's due time for a window opened at `windowStart`. */
+	dueAt(windowStart: number): number;
+	/**
+	 * The stages of a window, in the order they fire (by due time, then ladder order): the first
+	 * window (`reassignments` 0) has reminder, manager and reassign; a window opened by a
+	 * reassignment has the last alert. Stages in `fired` are left out: each fires once per timer.
+	 */
+	schedule(windowStart: number, reassignments: number, fired?: readonly StageName[]): StageDue[];
+}
+
+const policySchema = { $ref: 'https://n8n-nodes-lead-handoff/schemas/sla.schema.json#/definitions/policy' };
+
+/**
+ * The policy of a tier: its SLA (hours and minutes, business or clock time), the calendar
+ * (compiled or as written, with a zone) and the tier's ladder.
+ */
+export function makePolicy(sla: Sla, calendar: CalendarSpec & { zone: string }, ladder: Ladder): SlaPolicy {
+	const minutes = minutesOf(sla);
+	if (!(minutes > 0)) throw ProtocolError.at('/sla', `an SLA must be longer than zero minutes, got ${minutes}`);
+	return { sla: { minutes, basis: sla.basis, action: sla.action ?? 'contact' }, calendar, ladder: pickLadder(ladder) };
+}
+
+function pickLadder(ladder: Ladder): Ladder {
+	return Object.fromEntries(STAGES.map((stage) => [stage, ladder[stage]])) as unknown as Ladder;
+}
+
+/** A stable id of the policy's content: equal policies share a key, whatever their key order. */
+export function policyKey(policy: SlaPolicy): string {
+	return `slp_${createHash('sha256').update(stableStringify(policy)).digest('hex').slice(0, 24)}`;
+}
+
+const compiledCache = new Map<string, CompiledPolicy>();
+const CACHE_LIMIT = 1024;
+
+/**
+ * Validates a policy (as made by `makePolicy`, or read back from the store) and compiles it.
+ * Compiled policies are kept by key: a poll over thousands of timers compiles each policy once.
+ */
+export function compilePolicy(input: unknown): CompiledPolicy {
+	assertMatchesSchema<SlaPolicy>(policySchema, input, 'The SLA policy');
+	const policy = input as SlaPolicy;
+	const key = policyKey(policy);
+	const cached = compiledCache.get(key);
+	if (cached) return cached;
+	const calendar = compileCalendar(policy.calendar, undefined, '/calendar');
+	const clock = slaClock(policy.sla.basis, policy.sla.minutes, calendar);
+	const sla = policy.sla.minutes;
+	const compiled: CompiledPolicy = {
+		key,
+		policy,
+		calendar,
+		clock,
+		dueAt: (windowStart) => clock.reads(windowStart, sla),
+		schedule(windowStart, reassignments, fired = []) {
+			const stages = reassignments === 0 ? FIRST_WINDOW : REASSIGNED_WINDOW;
+			const due: StageDue[] = [];
+			for (const stage of stages) {
+				const minutes = stageMinutes(policy.ladder[stage], sla);
+				if (minutes === undefined || fired.includes(stage)) continue;
+				due.push({ stage, dueAt: clock.reads(windowStart, minutes) });
+			}
+			// Stable: equal times keep ladder order (a reminder at 100 % comes before the manager's).
+			return due.sort((a, b) => a.dueAt - b.dueAt);
+		},
+	};
+	if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear();
+	compiledCache.set(key, compiled);
+	return compiled;
+}
