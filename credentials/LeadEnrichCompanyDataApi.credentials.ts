@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentia
 export class LeadEnrichCompanyDataApi implements ICredentialType {
 	name = 'leadEnrichCompanyDataApi';
 
-	displayName = 'Company Data API (Lead Enrich)';
+	displayName = 'Company Data API';
 
 	icon: Icon = { light: 'file:leadEnrichCompanyData.svg', dark: 'file:leadEnrichCompanyData.dark.svg' };
 

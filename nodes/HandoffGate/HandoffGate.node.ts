@@ -31,7 +31,7 @@ export class HandoffGate implements INodeType {
 		icon: { light: 'file:handoffGate.svg', dark: 'file:handoffGate.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["rulesSource"] === "json" ? "Rules from JSON" : "Rule table" }}',
+		subtitle: '={{ "Decide hand-off" + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Decides whether a scored lead goes to sales now: thresholds, required actions, intent triggers, disqualifiers, fire once',
 		defaults: { name: 'Handoff Gate' },
 		inputs: [NodeConnectionTypes.Main],

@@ -27,7 +27,7 @@ export class LeadEnrich implements INodeType {
 		icon: { light: 'file:leadEnrich.svg', dark: 'file:leadEnrich.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["optionsSource"] === "json" ? "Options from JSON" : "Brief for Slack, email, SMS and CRM" }}',
+		subtitle: '={{ "Build sales brief" + ($parameter["optionsSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Turns a lead\'s history into a sales brief: profile, recency, firmographics, attribution; rendered for Slack, email, SMS and the CRM',
 		defaults: { name: 'Lead Enrich' },
 		inputs: [NodeConnectionTypes.Main],

@@ -24,7 +24,7 @@ export class LeadScore implements INodeType {
 		icon: { light: 'file:leadScore.svg', dark: 'file:leadScore.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ ($parameter["mode"] === "recordAndRescore" ? "Record and rescore, " : "") + ($parameter["rulesSource"] === "json" ? "rules from JSON" : "point table") }}',
+		subtitle: '={{ ($parameter["mode"] === "recordAndRescore" ? "Record and rescore" : "Score each lead") + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Scores leads on fit and engagement, with decay, caps, velocity and an A1-D4 grade',
 		defaults: { name: 'Lead Score' },
 		inputs: [NodeConnectionTypes.Main],

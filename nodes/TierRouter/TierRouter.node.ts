@@ -17,7 +17,7 @@ export class TierRouter implements INodeType {
 		icon: { light: 'file:tierRouter.svg', dark: 'file:tierRouter.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["rulesSource"] === "json" ? "Routing from JSON" : "Tiers and teams" }}',
+		subtitle: '={{ "Route and assign" + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Sends each lead to its tier (Hot, Warm, MQL, Nurture) with an owner by territory, round-robin, weight or load, and an SLA due time',
 		defaults: { name: 'Tier Router' },
 		inputs: [NodeConnectionTypes.Main],
