@@ -13,7 +13,7 @@ import type { Activity, Lead } from '../common/types';
 import { anyValue, isPresent } from '../common/values';
 import { normalizeActivityType } from '../scoring/compile';
 import type { FitLetter, Grade, LeadScoreResult } from '../scoring/result';
-import { readNumber } from '../scoring/score';
+import { allAbove, allBelow, allWithin, readQuantity } from '../scoring/quantity';
 import { roleWords, studentOrJobSeeker } from '../scoring/titleRole';
 
 export type ScoreMeasure = 'total' | 'fit' | 'engagement' | 'negative' | 'velocity';
@@ -351,19 +351,26 @@ function compileField(condition: FieldCondition, path: string): CompiledConditio
 			phrase = [`matches ${String(value)}`, `does not match ${String(value)}`];
 			break;
 		}
+		// A band or an open-ended value ("51-200", "500+") holds when all of it does.
 		case 'greaterThan':
-			test = (v) => (readNumber(v, field) ?? -Infinity) > (value as number);
+			test = (v) => {
+				const q = readQuantity(v, field);
+				return q !== undefined && allAbove(q, value as number);
+			};
 			phrase = [`is more than ${value}`, `is not more than ${value}`];
 			break;
 		case 'lessThan':
-			test = (v) => (readNumber(v, field) ?? Infinity) < (value as number);
+			test = (v) => {
+				const q = readQuantity(v, field);
+				return q !== undefined && allBelow(q, value as number);
+			};
 			phrase = [`is less than ${value}`, `is not less than ${value}`];
 			break;
 		case 'between': {
 			const [min, max] = value as [number, number];
 			test = (v) => {
-				const n = readNumber(v, field);
-				return n !== undefined && n >= min && n <= max;
+				const q = readQuantity(v, field);
+				return q !== undefined && allWithin(q, min, max);
 			};
 			phrase = [`is between ${min} and ${max}`, `is not between ${min} and ${max}`];
 			break;

@@ -333,9 +333,13 @@ function compileRule(rule: AssignmentRule, fields: typeof DEFAULT_FIELDS, path: 
 	oneOf(fields.industry, 'Industry', rule.industry);
 	oneOf(fields.segment, 'Segment', rule.segment);
 	if (rule.companySize) {
-		const { min = 0, max = Number.MAX_SAFE_INTEGER } = rule.companySize;
-		if (max < min) throw ProtocolError.at(`${path}/companySize`, `"max" (${max}) is below "min" (${min})`);
-		parts.push({ field: fields.companySize, label: 'Company size', operator: 'between', value: [min, max] });
+		const { min, max } = rule.companySize;
+		if (min !== undefined && max !== undefined && max < min) throw ProtocolError.at(`${path}/companySize`, `"max" (${max}) is below "min" (${min})`);
+		const size = { field: fields.companySize, label: 'Company size' };
+		// Employees are counted whole: "at least 501" is "more than 500", so an open-ended "500+" counts.
+		if (min !== undefined && max !== undefined) parts.push({ ...size, operator: 'between', value: [min, max] });
+		else if (max !== undefined) parts.push({ ...size, operator: 'lessThan', value: max + 1 });
+		else parts.push({ ...size, operator: 'greaterThan', value: (min ?? 0) - 1 });
 	}
 	if (rule.when) parts.push(rule.when);
 	if (parts.length === 0) throw ProtocolError.at(path, 'the rule tests nothing: give a territory, industry, segment, companySize or when');

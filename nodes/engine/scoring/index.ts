@@ -1,4 +1,5 @@
-export { compileScorer, readNumber, type LeadScorer } from './score';
+export { compileScorer, type LeadScorer } from './score';
+export { allAbove, allBelow, allWithin, readQuantity, type Quantity } from './quantity';
 export { normalizeProtocol, modelIdOf, normalizeActivityType, type NormalizedProtocol } from './compile';
 export * from './protocol';
 export * from './result';

@@ -14,6 +14,7 @@ import {
 } from './compile';
 import type { Decay } from './protocol';
 import type { EngagementDigit, FitLetter, Grade, LeadScoreResult, RuleGroup, ScoreLine } from './result';
+import { allAbove, allBelow, allWithin, readQuantity } from './quantity';
 import { classifyTitle, seniorityRank, type SeniorityLevel } from './seniority';
 import { isStudentOrJobSeeker } from './titleRole';
 
@@ -302,25 +303,26 @@ function compileAttributeTest(rule: NormalizedAttributeRule): AttributeTest {
 			const pattern = new RegExp(value as string, 'i');
 			return (lead) => anyValue(read(lead), (v) => (typeof v === 'string' || typeof v === 'number') && pattern.test(String(v)));
 		}
+		// A band or an open-ended value ("51-200", "500+") matches when all of it does.
 		case 'greaterThan': {
 			const limit = value as number;
 			return (lead) => {
-				const n = readNumber(read(lead), field);
-				return n !== undefined && n > limit;
+				const q = readQuantity(read(lead), field);
+				return q !== undefined && allAbove(q, limit);
 			};
 		}
 		case 'lessThan': {
 			const limit = value as number;
 			return (lead) => {
-				const n = readNumber(read(lead), field);
-				return n !== undefined && n < limit;
+				const q = readQuantity(read(lead), field);
+				return q !== undefined && allBelow(q, limit);
 			};
 		}
 		case 'between': {
 			const [min, max] = value as [number, number];
 			return (lead) => {
-				const n = readNumber(read(lead), field);
-				return n !== undefined && n >= min && n <= max;
+				const q = readQuantity(read(lead), field);
+				return q !== undefined && allWithin(q, min, max);
 			};
 		}
 		case 'emailDomainIn': {
@@ -347,27 +349,6 @@ function compileAttributeTest(rule: NormalizedAttributeRule): AttributeTest {
 function comparable(value: unknown): unknown {
 	if (typeof value === 'string' || typeof value === 'number') return String(value).trim().toLowerCase();
 	return value;
-}
-
-/**
- * Numbers as CRMs send them: 250, "250", "1,200", "500+", or a band such as "51-200"
- * (read as its midpoint). Missing is undefined; anything else is bad data.
- */
-export function readNumber(value: unknown, field: string): number | undefined {
-	if (value === undefined || value === null) return undefined;
-	if (typeof value === 'number') {
-		if (Number.isFinite(value)) return value;
-		throw new LeadDataError(field, 'a number', value);
-	}
-	if (typeof value === 'string') {
-		const text = value.trim().replace(/,/g, '');
-		if (text === '') return undefined;
-		const band = /^(\d+(?:\.\d+)?)\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)$/.exec(text);
-		if (band) return (Number(band[1]) + Number(band[2])) / 2;
-		const plain = /^(\d+(?:\.\d+)?)\+?$/.exec(text);
-		if (plain) return Number(plain[1]);
-	}
-	throw new LeadDataError(field, 'a number (e.g. 250, "1,200", "500+" or "51-200")', value);
 }
 
 function readBoolean(value: unknown, field: string): boolean {

@@ -50,11 +50,12 @@ describe('fit rule operators', () => {
 		const between = { field: 'size', operator: 'between', value: [50, 500] } as const;
 		assert.equal(fitPoints(between, { size: 50 }), 10, 'inclusive at the low end');
 		assert.equal(fitPoints(between, { size: '500' }), 10, 'inclusive at the high end, numeric string');
-		assert.equal(fitPoints(between, { size: '51-200' }), 10, 'a band counts as its midpoint');
+		assert.equal(fitPoints(between, { size: '51-200' }), 10, 'a band inside the range');
 		assert.equal(fitPoints(between, { size: '1,200' }), 0);
 		assert.equal(fitPoints(between, {}), 0, 'a missing size earns nothing');
 		assert.equal(fitPoints({ field: 'size', operator: 'greaterThan', value: 1000 }, { size: '1,200' }), 10);
-		assert.equal(fitPoints({ field: 'size', operator: 'greaterThan', value: 1000 }, { size: '1000+' }), 0);
+		assert.equal(fitPoints({ field: 'size', operator: 'greaterThan', value: 1000 }, { size: '1000+' }), 10, '"1000+" is more than 1000');
+		assert.equal(fitPoints({ field: 'size', operator: 'greaterThan', value: 1000 }, { size: '1000 or more' }), 0, '"1000 or more" may be 1000');
 		assert.equal(fitPoints({ field: 'size', operator: 'lessThan', value: 10 }, { size: 9 }), 10);
 	});
 
