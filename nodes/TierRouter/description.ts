@@ -259,6 +259,14 @@ export const tierRouterProperties: INodeProperties[] = [
 				],
 				default: 'never',
 			},
+			{
+				displayName: 'Keep SLA in One Working Period',
+				name: 'keepSlaInOnePeriod',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a business-hours SLA that no longer fits in the rest of the working period starts at the next opening instead, so the rep gets the whole SLA in one go (9-18 calendar, Friday 17:30 + 1 business hour: Monday 10:00 instead of 09:30). Off: every working minute counts.',
+			},
 			{ displayName: 'Owner Field', name: 'ownerField', type: 'string', default: 'ownerId', description: 'Where the lead holds its current owner' },
 			{ displayName: 'Postal Code Field', name: 'postalCodeField', type: 'string', default: 'postalCode' },
 			{ displayName: 'Region Field', name: 'regionField', type: 'string', default: 'region' },

@@ -59,6 +59,7 @@ export interface RoutingSettings {
 	workingDays?: Weekday[];
 	workingHours?: string;
 	holidays?: string;
+	keepSlaInOnePeriod?: boolean;
 	defaultTeam?: string;
 	fallbackOwner?: string;
 	fallbackQueue?: string;
@@ -201,6 +202,7 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 		...(s.calendarZone?.trim() ? { zone: s.calendarZone.trim() } : {}),
 		...calendarOf(s.workingDays, s.workingHours, 'Routing Settings › Working Hours'),
 		...(holidays.length ? { holidays } : {}),
+		...(s.keepSlaInOnePeriod ? { keepSlaInOnePeriod: true } : {}),
 	};
 	const fallback = fallbackOf(s.fallbackOwner, s.fallbackQueue);
 	return {

@@ -21,7 +21,7 @@ export interface CalendarSpec {
 	byDay?: Partial<Record<Weekday, TimeRange[]>>;
 	/** `YYYY-MM-DD` (one date) or `MM-DD` (every year), in the calendar's zone. */
 	holidays?: string[];
-	/** See `addBusinessTime`; default true. */
+	/** See `slaClockStart`; default false (every working minute counts). */
 	keepSlaInOnePeriod?: boolean;
 }
 
@@ -60,7 +60,8 @@ export function compileCalendar(spec: unknown, defaultZone?: string, path = ''):
 	const input = spec as CalendarSpec;
 	const zone = input.zone ?? defaultZone;
 	if (!zone) throw ProtocolError.at(`${path}/zone`, 'name a time zone, e.g. "Europe/Berlin"');
-	if (!IANAZone.isValidZone(zone)) {
+	// IANAZone.create caches the zone and its validity; isValidZone builds a formatter each call.
+	if (!IANAZone.create(zone).isValid) {
 		throw ProtocolError.at(`${path}/zone`, `"${zone}" is not an IANA time zone (e.g. "Europe/Berlin", "America/New_York")`);
 	}
 	const working = new Set(input.workingDays ?? DEFAULT_WORKING_DAYS);
@@ -84,11 +85,10 @@ export function compileCalendar(spec: unknown, defaultZone?: string, path = ''):
 	const yearlyHolidays = new Set<string>();
 	(input.holidays ?? []).forEach((date, index) => {
 		const yearly = date.length === 5;
-		const probe = DateTime.fromISO(yearly ? `2024-${date}` : date);
-		if (!probe.isValid) throw ProtocolError.at(`${path}/holidays/${index}`, `"${date}" is not a date`);
+		if (!isDate(yearly ? `2024-${date}` : date)) throw ProtocolError.at(`${path}/holidays/${index}`, `"${date}" is not a date`);
 		(yearly ? yearlyHolidays : holidays).add(date);
 	});
-	return { zone, week, holidays, yearlyHolidays, keepSlaInOnePeriod: input.keepSlaInOnePeriod ?? true };
+	return { zone, week, holidays, yearlyHolidays, keepSlaInOnePeriod: input.keepSlaInOnePeriod ?? false };
 }
 
 function toMinutes(range: TimeRange, path: string): MinuteRange {
@@ -103,37 +103,129 @@ function minuteOfDay(hhmm: string): number {
 	return h * 60 + m;
 }
 
-/** Working intervals (epoch ms) of the local date that `day` (start of a day, in the zone) is. */
-function intervalsOn(calendar: BusinessCalendar, day: DateTime): readonly Interval[] {
-	const key = day.toISODate() as string;
-	let cache = intervalCache.get(calendar);
-	if (!cache) intervalCache.set(calendar, (cache = new Map()));
-	const cached = cache.get(key);
-	if (cached) return cached;
-	let intervals: Interval[] = [];
-	if (!calendar.holidays.has(key) && !calendar.yearlyHolidays.has(key.slice(5))) {
-		// Wall-clock times converted one by one, so a day with a DST change has 23 or 25 hours.
-		const at = (minute: number) =>
-			minute === 1440
-				? day.plus({ days: 1 }).toMillis()
-				: DateTime.fromObject(
-						{ year: day.year, month: day.month, day: day.day, hour: Math.floor(minute / 60), minute: minute % 60 },
-						{ zone: calendar.zone },
-					).toMillis();
-		intervals = calendar.week[day.weekday].map(([s, e]) => [at(s), at(e)] as const).filter(([s, e]) => e > s);
-	}
-	if (cache.size >= CACHE_LIMIT) cache.clear();
-	cache.set(key, intervals);
-	return intervals;
+/** A date in a zone: where it begins and ends (epoch ms), and its weekday. */
+interface LocalDate {
+	readonly key: string;
+	readonly nextKey: string;
+	readonly zone: string;
+	/** 1 (Monday) to 7 (Sunday). */
+	readonly weekday: number;
+	readonly start: number;
+	/** Where the next date begins: 23 or 25 hours later on a day with a DST change. */
+	readonly end: number;
+	/** 24 hours from midnight at one offset (no zone changes twice in a day): wall-clock minutes are plain arithmetic. */
+	readonly regular: boolean;
 }
 
-function localDay(ms: number, calendar: BusinessCalendar): DateTime {
-	return DateTime.fromMillis(ms, { zone: calendar.zone }).startOf('day');
+/**
+ * Per zone, its dates by key and by quarter hour of UTC time (offsets and their changes fall on
+ * quarter hours; a quarter is memoised only when it lies wholly in one date). Shared by every
+ * calendar in the zone, bounded: luxon's zone lookups are the slow part of business time.
+ */
+interface ZoneCache {
+	dates: Map<string, LocalDate>;
+	/** Where each date begins (epoch ms) and the UTC offset (minutes) there. */
+	beginnings: Map<string, readonly [number, number]>;
+	quarters: Map<number, LocalDate>;
+}
+const zoneCache = new Map<string, ZoneCache>();
+const MS_PER_DAY = 86_400_000;
+const MS_PER_QUARTER = 900_000;
+
+function cacheOf(zone: string): ZoneCache {
+	let cache = zoneCache.get(zone);
+	if (!cache) zoneCache.set(zone, (cache = { dates: new Map(), beginnings: new Map(), quarters: new Map() }));
+	return cache;
+}
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+	if (map.size >= CACHE_LIMIT) map.clear();
+	map.set(key, value);
+	return value;
+}
+
+/** `[year, month, day]` of a `YYYY-MM-DD` key. */
+function parseKey(key: string): [number, number, number] {
+	return key.split('-').map(Number) as [number, number, number];
+}
+
+/** Whether a `YYYY-MM-DD` key names a real date: 2026-02-30 reads back as 2026-03-02. */
+function isDate(key: string): boolean {
+	return addDays(key, 0) === key;
+}
+
+/** The key `days` later, by the Gregorian calendar alone (no zone involved). */
+function addDays(key: string, days: number): string {
+	const [y, m, d] = parseKey(key);
+	return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+function localDate(zone: string, key: string): LocalDate {
+	const { dates, beginnings } = cacheOf(zone);
+	const cached = dates.get(key);
+	if (cached) return cached;
+	const beginning = (date: string) => {
+		const known = beginnings.get(date);
+		if (known) return known;
+		// A midnight skipped by a DST change (America/Santiago) begins the date at 01:00.
+		const begin = DateTime.fromISO(date, { zone });
+		return remember(beginnings, date, [begin.toMillis(), begin.offset] as const);
+	};
+	const nextKey = addDays(key, 1);
+	const [start, offset] = beginning(key);
+	const [end] = beginning(nextKey);
+	const [y, m, d] = parseKey(key);
+	const midnight = Date.UTC(y, m - 1, d);
+	const regular = end - start === MS_PER_DAY && start === midnight - offset * MS_PER_MINUTE;
+	return remember(dates, key, { key, nextKey, zone, weekday: new Date(midnight).getUTCDay() || 7, start, end, regular });
+}
+
+function dateAt(ms: number, calendar: BusinessCalendar): LocalDate {
+	const { quarters } = cacheOf(calendar.zone);
+	const quarter = Math.floor(ms / MS_PER_QUARTER);
+	const cached = quarters.get(quarter);
+	if (cached) return cached;
+	const date = localDate(calendar.zone, DateTime.fromMillis(ms, { zone: calendar.zone }).toISODate() as string);
+	const from = quarter * MS_PER_QUARTER;
+	return date.start <= from && from + MS_PER_QUARTER <= date.end ? remember(quarters, quarter, date) : date;
+}
+
+function nextDate(date: LocalDate): LocalDate {
+	return localDate(date.zone, date.nextKey);
+}
+
+/** Epoch ms of a wall-clock minute (0 to 1440) of `date`; a time skipped by DST moves forward. */
+function wallTime(date: LocalDate, minute: number): number {
+	if (minute === 1440) return date.end;
+	if (date.regular) return date.start + minute * MS_PER_MINUTE;
+	const [year, month, day] = parseKey(date.key);
+	return DateTime.fromObject({ year, month, day, hour: Math.floor(minute / 60), minute: minute % 60 }, { zone: date.zone }).toMillis();
+}
+
+/** Working intervals (epoch ms) of a date: wall-clock hours, so a DST day has 23 or 25 hours. */
+function intervalsOn(calendar: BusinessCalendar, date: LocalDate): readonly Interval[] {
+	let cache = intervalCache.get(calendar);
+	if (!cache) intervalCache.set(calendar, (cache = new Map()));
+	const cached = cache.get(date.key);
+	if (cached) return cached;
+	const intervals: Interval[] = [];
+	if (!calendar.holidays.has(date.key) && !calendar.yearlyHolidays.has(date.key.slice(5))) {
+		// A skipped time moves past the next one on the dial (02:30 becomes 03:30 in Berlin, after
+		// 03:00): clip, so that intervals never overlap.
+		let previousEnd = -Infinity;
+		for (const [s, e] of calendar.week[date.weekday]) {
+			const from = Math.max(wallTime(date, s), previousEnd);
+			const to = wallTime(date, e);
+			if (to > from) intervals.push([from, to]);
+			previousEnd = Math.max(previousEnd, to);
+		}
+	}
+	return remember(cache, date.key, intervals);
 }
 
 /** Whether `ms` falls inside working hours (opening time included, closing time not). */
 export function isWithinHours(ms: number, calendar: BusinessCalendar): boolean {
-	return intervalsOn(calendar, localDay(ms, calendar)).some(([s, e]) => ms >= s && ms < e);
+	return intervalsOn(calendar, dateAt(ms, calendar)).some(([s, e]) => ms >= s && ms < e);
 }
 
 /** `ms` itself when inside working hours, otherwise the next time the calendar opens. */
@@ -141,72 +233,48 @@ export function nextOpening(ms: number, calendar: BusinessCalendar): number {
 	return addBusinessTime(ms, 0, calendar);
 }
 
-/** Working intervals that end after `ms`, in order, for as long as the caller reads. */
+/**
+ * Working intervals that end after `ms`, in order, for as long as the caller reads; an error
+ * after `SEARCH_DAYS` days in a row without any.
+ */
 function* intervalsAfter(ms: number, calendar: BusinessCalendar): Generator<Interval> {
-	let day = localDay(ms, calendar);
-	for (let i = 0; i < SEARCH_DAYS; i++, day = day.plus({ days: 1 })) {
-		for (const interval of intervalsOn(calendar, day)) if (interval[1] > ms) yield interval;
+	let date = dateAt(ms, calendar);
+	for (let closedDays = 0; closedDays < SEARCH_DAYS; date = nextDate(date)) {
+		const open = intervalsOn(calendar, date).filter(([, end]) => end > ms);
+		yield* open;
+		closedDays = open.length > 0 ? 0 : closedDays + 1;
 	}
-	throw noWorkingTime(ms, calendar);
+	throw noWorkingTime(addDays(date.key, -SEARCH_DAYS));
+}
+
+function durationMs(minutes: number, what: string): number {
+	if (!(minutes >= 0) || !Number.isFinite(minutes)) throw new RangeError(`${what} must be zero or more minutes, got ${minutes}`);
+	return Math.round(minutes * MS_PER_MINUTE);
 }
 
 /**
- * The time at which `durationMinutes` of working time have passed since `startMs`; time
- * outside working hours does not count. A due time can be a closing time (17:00 + 1 hour in a
- * 9-18 calendar is 18:00). Zero minutes gives the next opening.
+ * The time at which `durationMinutes` of working time have passed since `startMs`. Every
+ * working minute counts and time outside working hours does not, so this is the inverse of
+ * `businessTimeBetween`, and adding a then b is adding a + b. A result can be a closing time
+ * (17:00 + 1 hour in a 9-18 calendar is 18:00); zero minutes gives the next opening.
  *
- * With `keepSlaInOnePeriod` (the default), an SLA that fits in one working period is served in
- * one: when less of the current period is left than the SLA and the next period is long
- * enough, the clock starts at the next opening. So a lead arriving Friday 17:30 with a 1-hour
- * SLA in a 9-18 calendar is due Monday 10:00 (the rep gets a real hour), not Monday 09:30.
- * SLAs longer than the next period are counted minute by minute.
+ * This is plain arithmetic: it ignores `keepSlaInOnePeriod`. An SLA's due time is `slaDueTime`.
  */
 export function addBusinessTime(startMs: number, durationMinutes: number, calendar: BusinessCalendar): number {
-	if (!(durationMinutes >= 0) || !Number.isFinite(durationMinutes)) {
-		throw new RangeError(`a business duration must be zero or more minutes, got ${durationMinutes}`);
+	let remaining = durationMs(durationMinutes, 'a business duration');
+	for (const [opening, closing] of intervalsAfter(startMs, calendar)) {
+		const from = Math.max(opening, startMs);
+		if (from + remaining <= closing) return from + remaining;
+		remaining -= closing - from;
 	}
-	let remaining = Math.round(durationMinutes * MS_PER_MINUTE);
-	const source = intervalsAfter(startMs, calendar);
-	const ahead: Interval[] = [];
-	const peek = (i: number): Interval => {
-		while (ahead.length <= i) ahead.push(source.next().value as Interval);
-		return ahead[i];
-	};
-	const take = (): Interval => ahead.shift() ?? (source.next().value as Interval);
-	/** End of the unbroken working stretch that starts at interval i (across midnight in 24/7
-	 * calendars), looked at only as far as `from + remaining` reaches. */
-	const stretchEnd = (i: number, from: number): [end: number, next: number] => {
-		let end = peek(i)[1];
-		let j = i + 1;
-		while (end - from < remaining && peek(j)[0] === end) end = peek(j++)[1];
-		return [end, j];
-	};
-
-	const first = take();
-	const from = Math.max(first[0], startMs);
-	if (remaining === 0) return from;
-	if (calendar.keepSlaInOnePeriod) {
-		ahead.unshift(first);
-		const [end, next] = stretchEnd(0, from);
-		if (end - from < remaining) {
-			const opening = peek(next)[0];
-			if (stretchEnd(next, opening)[0] - opening >= remaining) return opening + remaining;
-		}
-		take();
-	}
-	let [s, e] = [from, first[1]];
-	for (;;) {
-		if (s + remaining <= e) return s + remaining;
-		remaining -= e - s;
-		[s, e] = take();
-	}
+	throw noWorkingTime(dateAt(startMs, calendar).key);
 }
 
-/** Working time (ms) between two instants: what an SLA clock shows as elapsed. */
+/** Working time (ms) between two instants; zero when `endMs` is not after `startMs`. */
 export function businessTimeBetween(startMs: number, endMs: number, calendar: BusinessCalendar): number {
 	let total = 0;
-	for (let day = localDay(startMs, calendar); day.toMillis() < endMs; day = day.plus({ days: 1 })) {
-		for (const [s, e] of intervalsOn(calendar, day)) {
+	for (let date = dateAt(startMs, calendar); date.start < endMs; date = nextDate(date)) {
+		for (const [s, e] of intervalsOn(calendar, date)) {
 			const from = Math.max(s, startMs);
 			const to = Math.min(e, endMs);
 			if (to > from) total += to - from;
@@ -215,7 +283,62 @@ export function businessTimeBetween(startMs: number, endMs: number, calendar: Bu
 	return total;
 }
 
-function noWorkingTime(startMs: number, calendar: BusinessCalendar): ProtocolError {
-	const from = DateTime.fromMillis(startMs, { zone: calendar.zone }).toISODate();
-	return new ProtocolError(`The business calendar has no working time in the ${SEARCH_DAYS} days from ${from} (are all days holidays?)`);
+/**
+ * When the clock of a business-time SLA of `slaMinutes` starts for a lead that arrived at
+ * `startMs`. The SLA is due once the clock has counted `slaMinutes` of working time from here
+ * (`slaDueTime`), and `slaElapsed` reads the same clock, so the two always agree.
+ *
+ * By default the clock starts at arrival, or at the next opening for a lead arriving outside
+ * hours: every working minute counts. Friday 17:30 + 1 business hour in a 9-18 calendar is
+ * Monday 09:30.
+ *
+ * With `keepSlaInOnePeriod`: a period is an unbroken stretch of working time (09:00-12:00 and
+ * 13:00-18:00 are two periods; round the clock is one). When the lead arrives inside a period,
+ * after it opened, and the SLA is longer than what is left of that period, the rest of the
+ * period is skipped and the clock starts at the next opening, however long the SLA. Otherwise
+ * the clock starts as by default. So, in a 9-18 calendar, Friday 17:30 + 1 business hour is
+ * Monday 10:00, Friday 17:30 + 10 business hours is Tuesday 10:00, and a lead arriving on
+ * Saturday, or at 09:00 sharp, loses nothing.
+ * A longer SLA is never due earlier: one that fits is due by the end of the current period,
+ * one that does not after the next opening. Whether the clock jumps depends only on the
+ * SLA and what is left of the current period, never on the length of later periods: skipping
+ * only when the next period is long enough would make 300 minutes due later than 301.
+ * Two SLAs in a row do not add up under the option (each takes its own start), but once a
+ * clock has started it counts every working minute, as by default.
+ */
+export function slaClockStart(startMs: number, slaMinutes: number, calendar: BusinessCalendar): number {
+	const needed = durationMs(slaMinutes, 'an SLA');
+	const from = nextOpening(startMs, calendar);
+	const insidePeriod = from === startMs && isWithinHours(startMs - 1, calendar);
+	if (!calendar.keepSlaInOnePeriod || !insidePeriod) return from;
+	let periodEnd = from;
+	for (const [opening, closing] of intervalsAfter(startMs, calendar)) {
+		if (opening > periodEnd) return opening;
+		periodEnd = closing; // the period goes on, e.g. past midnight
+		if (periodEnd - from >= needed) return from;
+	}
+	throw noWorkingTime(dateAt(startMs, calendar).key);
+}
+
+/** When a business-time SLA of `slaMinutes` for a lead that arrived at `startMs` is due. */
+export function slaDueTime(startMs: number, slaMinutes: number, calendar: BusinessCalendar): number {
+	return whenSlaClockReads(startMs, slaMinutes, slaMinutes, calendar);
+}
+
+/**
+ * What the clock of that SLA reads at `nowMs` (ms of working time): exactly the SLA at the due
+ * time, so `slaElapsed / (slaMinutes * 60_000)` is the share of the SLA used (an escalation at
+ * 50 %, 100 % or 200 % reads it here). Zero before the clock starts.
+ */
+export function slaElapsed(startMs: number, nowMs: number, slaMinutes: number, calendar: BusinessCalendar): number {
+	return businessTimeBetween(slaClockStart(startMs, slaMinutes, calendar), nowMs, calendar);
+}
+
+/** When the clock of that SLA reads `clockMinutes`, e.g. half or twice the SLA for escalations. */
+export function whenSlaClockReads(startMs: number, slaMinutes: number, clockMinutes: number, calendar: BusinessCalendar): number {
+	return addBusinessTime(slaClockStart(startMs, slaMinutes, calendar), clockMinutes, calendar);
+}
+
+function noWorkingTime(fromDate: string): ProtocolError {
+	return new ProtocolError(`The business calendar has no working time in the ${SEARCH_DAYS} days from ${fromDate} (are all days holidays?)`);
 }

@@ -4,6 +4,10 @@ export {
 	compileCalendar,
 	isWithinHours,
 	nextOpening,
+	slaClockStart,
+	slaDueTime,
+	slaElapsed,
+	whenSlaClockReads,
 	DEFAULT_HOURS,
 	DEFAULT_WORKING_DAYS,
 	WEEKDAYS,
@@ -12,4 +16,4 @@ export {
 	type TimeRange,
 	type Weekday,
 } from './calendar';
-export { describeSla, dueTime, slaMinutes, type Sla } from './sla';
+export { describeSla, dueTime, elapsedTime, slaMinutes, timeWhenElapsed, type Sla } from './sla';

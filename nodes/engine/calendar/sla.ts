@@ -1,9 +1,10 @@
-import { addBusinessTime, type BusinessCalendar } from './calendar';
+import { slaElapsed, whenSlaClockReads, type BusinessCalendar } from './calendar';
 
 /**
  * A response-time promise. `business` time counts only the calendar's working hours
- * (1 business hour from Friday 17:30 ends Monday 10:00 in a 9-18 calendar); `calendar` time
- * is clock time (24 hours is 24 hours, nights and weekends included).
+ * (1 business hour from Friday 17:30 ends Monday 09:30 in a 9-18 calendar; see
+ * `slaClockStart` for `keepSlaInOnePeriod`); `calendar` time is clock time (24 hours is 24
+ * hours, nights and weekends included).
  */
 export interface Sla {
 	hours?: number;
@@ -13,14 +14,29 @@ export interface Sla {
 	action?: 'contact' | 'acknowledge';
 }
 
+const MS_PER_MINUTE = 60_000;
+
 export function slaMinutes(sla: Sla): number {
 	return (sla.hours ?? 0) * 60 + (sla.minutes ?? 0);
 }
 
 /** When the SLA expires for a lead that arrived at `startMs`. */
 export function dueTime(startMs: number, sla: Sla, calendar: BusinessCalendar): number {
-	const minutes = slaMinutes(sla);
-	return sla.basis === 'business' ? addBusinessTime(startMs, minutes, calendar) : startMs + minutes * 60_000;
+	return timeWhenElapsed(startMs, sla, slaMinutes(sla), calendar);
+}
+
+/**
+ * How much of the SLA (ms) has been used at `nowMs`: exactly the SLA at `dueTime`, so
+ * `elapsedTime / (slaMinutes * 60_000)` is the share an escalation ladder compares with 50 %,
+ * 100 % or 200 %.
+ */
+export function elapsedTime(startMs: number, nowMs: number, sla: Sla, calendar: BusinessCalendar): number {
+	return sla.basis === 'business' ? slaElapsed(startMs, nowMs, slaMinutes(sla), calendar) : Math.max(0, nowMs - startMs);
+}
+
+/** When `elapsedTime` reaches `minutes`, e.g. half or twice the SLA. */
+export function timeWhenElapsed(startMs: number, sla: Sla, minutes: number, calendar: BusinessCalendar): number {
+	return sla.basis === 'business' ? whenSlaClockReads(startMs, slaMinutes(sla), minutes, calendar) : startMs + Math.round(minutes * MS_PER_MINUTE);
 }
 
 /** "1 business hour", "24 hours", "90 business minutes": how the SLA reads in a brief. */

@@ -3,7 +3,7 @@
  * Every stage of a ladder and the SLA's own due time are read off this one clock, so the 100 %
  * stage is the due time and a stage never comes before an earlier one.
  */
-import { addBusinessTime, businessTimeBetween, type BusinessCalendar } from '../calendar';
+import { slaElapsed, whenSlaClockReads, type BusinessCalendar } from '../calendar';
 
 export type SlaBasis = 'business' | 'calendar';
 
@@ -20,7 +20,6 @@ export interface SlaClock {
 
 /** The clock of an SLA of `slaMinutes` (the SLA decides where a business clock starts). */
 export function slaClock(basis: SlaBasis, slaMinutes: number, calendar: BusinessCalendar): SlaClock {
-	void slaMinutes;
 	if (basis === 'calendar') {
 		return {
 			basis,
@@ -32,7 +31,7 @@ export function slaClock(basis: SlaBasis, slaMinutes: number, calendar: Business
 	return {
 		basis,
 		calendar,
-		reads: (startMs, minutes) => addBusinessTime(startMs, minutes, calendar),
-		elapsed: (startMs, nowMs) => businessTimeBetween(startMs, nowMs, calendar),
+		reads: (startMs, minutes) => whenSlaClockReads(startMs, slaMinutes, minutes, calendar),
+		elapsed: (startMs, nowMs) => slaElapsed(startMs, nowMs, slaMinutes, calendar),
 	};
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 
-import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
 import { ProtocolError } from '../../../nodes/engine/common/errors';
@@ -9,8 +8,14 @@ import {
 	businessTimeBetween,
 	compileCalendar,
 	dueTime,
+	elapsedTime,
 	isWithinHours,
 	nextOpening,
+	slaClockStart,
+	slaDueTime,
+	slaElapsed,
+	timeWhenElapsed,
+	whenSlaClockReads,
 	type CalendarSpec,
 } from '../../../nodes/engine/calendar';
 
@@ -29,17 +34,13 @@ const allWeek = (zone: string) =>
 	compileCalendar({ zone, workingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: { start: '00:00', end: '24:00' } });
 
 describe('addBusinessTime', () => {
-	it('the example of the issue: Friday 17:30 + 1 business hour in a 9-18 calendar is Monday 10:00', () => {
-		const due = addBusinessTime(local('2026-03-13T17:30', BERLIN), 60, nineToSix(BERLIN));
-		assert.equal(wall(due, BERLIN), 'Mon 2026-03-16 10:00');
-	});
-
-	it('an SLA that fits in one working period is served in one; long SLAs and the opt-out count every minute', () => {
+	it('counts every working minute: Friday 17:30 + 1 business hour in a 9-18 calendar is Monday 09:30', () => {
 		const friday1730 = local('2026-03-13T17:30', BERLIN);
-		const minuteByMinute = nineToSix(BERLIN, { keepSlaInOnePeriod: false });
-		assert.equal(wall(addBusinessTime(friday1730, 60, minuteByMinute), BERLIN), 'Mon 2026-03-16 09:30');
-		// 10 hours do not fit in a 9-hour day: 30 minutes on Friday, 9 on Monday, 30 on Tuesday.
+		assert.equal(wall(addBusinessTime(friday1730, 60, nineToSix(BERLIN)), BERLIN), 'Mon 2026-03-16 09:30');
+		// 10 hours: 30 minutes on Friday, 9 hours on Monday, 30 minutes on Tuesday.
 		assert.equal(wall(addBusinessTime(friday1730, 600, nineToSix(BERLIN)), BERLIN), 'Tue 2026-03-17 09:30');
+		// Plain arithmetic: the SLA option does not change it.
+		assert.equal(wall(addBusinessTime(friday1730, 60, nineToSix(BERLIN, { keepSlaInOnePeriod: true })), BERLIN), 'Mon 2026-03-16 09:30');
 	});
 
 	it('stays on the same day when the hours allow it, and may end exactly at closing time', () => {
@@ -62,7 +63,7 @@ describe('addBusinessTime', () => {
 
 	it('skips holidays, dated or yearly', () => {
 		const easter = nineToSix(BERLIN, { holidays: ['2026-04-06'] });
-		assert.equal(wall(addBusinessTime(local('2026-04-03T17:30', BERLIN), 60, easter), BERLIN), 'Tue 2026-04-07 10:00');
+		assert.equal(wall(addBusinessTime(local('2026-04-03T17:30', BERLIN), 60, easter), BERLIN), 'Tue 2026-04-07 09:30');
 		const christmas = nineToSix(BERLIN, { holidays: ['12-24', '12-25', '12-26'] });
 		// 2025-12-23 is a Tuesday; the 24th-26th are closed in every year.
 		assert.equal(wall(addBusinessTime(local('2025-12-23T18:00', BERLIN), 120, christmas), BERLIN), 'Mon 2025-12-29 11:00');
@@ -73,10 +74,10 @@ describe('addBusinessTime', () => {
 		const shortFriday = nineToSix(BERLIN, { byDay: { fri: [{ start: '09:00', end: '13:00' }] } });
 		assert.equal(wall(addBusinessTime(local('2026-03-13T12:00', BERLIN), 60, shortFriday), BERLIN), 'Fri 2026-03-13 13:00');
 		assert.equal(wall(addBusinessTime(local('2026-03-13T13:00', BERLIN), 60, shortFriday), BERLIN), 'Mon 2026-03-16 10:00');
-		const lunch = compileCalendar({ zone: BERLIN, hours: [{ start: '13:00', end: '17:00' }, { start: '09:00', end: '12:00' }], keepSlaInOnePeriod: false });
+		const lunch = compileCalendar({ zone: BERLIN, hours: [{ start: '13:00', end: '17:00' }, { start: '09:00', end: '12:00' }] });
 		assert.equal(wall(addBusinessTime(local('2026-03-10T11:30', BERLIN), 60, lunch), BERLIN), 'Tue 2026-03-10 13:30');
 		const saturdayMorning = nineToSix(BERLIN, { byDay: { sat: [{ start: '10:00', end: '12:00' }] } });
-		assert.equal(wall(addBusinessTime(local('2026-03-13T17:30', BERLIN), 60, saturdayMorning), BERLIN), 'Sat 2026-03-14 11:00');
+		assert.equal(wall(addBusinessTime(local('2026-03-13T17:30', BERLIN), 60, saturdayMorning), BERLIN), 'Sat 2026-03-14 10:30');
 	});
 
 	it('gives the next opening for a zero duration', () => {
@@ -99,10 +100,73 @@ describe('addBusinessTime', () => {
 	});
 });
 
+describe('SLA due times and the SLA clock', () => {
+	const friday1730 = local('2026-03-13T17:30', BERLIN);
+	const onePeriod = nineToSix(BERLIN, { keepSlaInOnePeriod: true });
+	const business = (minutes: number) => ({ minutes, basis: 'business' as const });
+
+	it('by default, a 1-hour SLA from Friday 17:30 is due Monday 09:30 and its clock reads 30 minutes at Friday closing', () => {
+		const calendar = nineToSix(BERLIN);
+		assert.equal(wall(dueTime(friday1730, business(60), calendar), BERLIN), 'Mon 2026-03-16 09:30');
+		assert.equal(slaElapsed(friday1730, local('2026-03-13T18:00', BERLIN), 60, calendar), 30 * 60_000);
+		assert.equal(slaElapsed(friday1730, local('2026-03-16T09:30', BERLIN), 60, calendar), 60 * 60_000);
+		// Escalations at 50 % and 200 %: Friday's closing time, and Monday 10:30.
+		assert.equal(wall(whenSlaClockReads(friday1730, 60, 30, calendar), BERLIN), 'Fri 2026-03-13 18:00');
+		assert.equal(wall(whenSlaClockReads(friday1730, 60, 120, calendar), BERLIN), 'Mon 2026-03-16 10:30');
+	});
+
+	it('keepSlaInOnePeriod: an SLA longer than the rest of the period starts at the next opening, whatever its length', () => {
+		assert.equal(wall(slaClockStart(friday1730, 60, onePeriod), BERLIN), 'Mon 2026-03-16 09:00');
+		assert.equal(wall(slaDueTime(friday1730, 60, onePeriod), BERLIN), 'Mon 2026-03-16 10:00');
+		// 10 hours never fit in a 9-hour day: Monday, then one hour on Tuesday.
+		assert.equal(wall(slaDueTime(friday1730, 600, onePeriod), BERLIN), 'Tue 2026-03-17 10:00');
+		// An SLA that fits what is left of the day is counted from arrival.
+		assert.equal(wall(slaDueTime(local('2026-03-13T16:30', BERLIN), 60, onePeriod), BERLIN), 'Fri 2026-03-13 17:30');
+		// Nothing of a period is used yet before it opens, or at its opening: nothing is skipped.
+		assert.equal(wall(slaDueTime(local('2026-03-14T11:00', BERLIN), 60, onePeriod), BERLIN), 'Mon 2026-03-16 10:00');
+		assert.equal(wall(slaDueTime(local('2026-03-16T09:00', BERLIN), 600, onePeriod), BERLIN), 'Tue 2026-03-17 10:00');
+	});
+
+	it('keepSlaInOnePeriod: the clock that escalations read starts where the due time is counted from', () => {
+		// At Friday closing, nothing of the SLA is used; at the due time, all of it.
+		assert.equal(slaElapsed(friday1730, local('2026-03-13T18:00', BERLIN), 60, onePeriod), 0);
+		assert.equal(slaElapsed(friday1730, local('2026-03-16T10:00', BERLIN), 60, onePeriod), 60 * 60_000);
+		assert.equal(wall(whenSlaClockReads(friday1730, 60, 30, onePeriod), BERLIN), 'Mon 2026-03-16 09:30');
+		assert.equal(wall(whenSlaClockReads(friday1730, 60, 120, onePeriod), BERLIN), 'Mon 2026-03-16 11:00');
+	});
+
+	it('keepSlaInOnePeriod: a longer SLA is never due earlier, whatever the length of the next period', () => {
+		// Split day, 1 hour left of the morning: 300 and 301 minutes both start at 13:00.
+		const lunch = compileCalendar({ zone: BERLIN, hours: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '18:00' }], keepSlaInOnePeriod: true });
+		const tuesday11 = local('2026-03-10T11:00', BERLIN);
+		assert.equal(wall(slaDueTime(tuesday11, 60, lunch), BERLIN), 'Tue 2026-03-10 12:00');
+		assert.equal(wall(slaDueTime(tuesday11, 61, lunch), BERLIN), 'Tue 2026-03-10 14:01');
+		assert.equal(wall(slaDueTime(tuesday11, 300, lunch), BERLIN), 'Tue 2026-03-10 18:00');
+		assert.equal(wall(slaDueTime(tuesday11, 301, lunch), BERLIN), 'Wed 2026-03-11 09:01');
+	});
+
+	it('a round-the-clock calendar has one period: the option changes nothing', () => {
+		const allDays = compileCalendar({ zone: BERLIN, workingDays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: { start: '00:00', end: '24:00' }, keepSlaInOnePeriod: true });
+		assert.equal(wall(slaDueTime(friday1730, 3 * 24 * 60, allDays), BERLIN), 'Mon 2026-03-16 17:30');
+	});
+
+	it('the Sla helpers pick the clock by basis: business time or clock time', () => {
+		const now = local('2026-03-16T09:15', BERLIN);
+		assert.equal(elapsedTime(friday1730, now, business(60), onePeriod), 15 * 60_000);
+		assert.equal(elapsedTime(friday1730, now, { hours: 1, basis: 'calendar' }, onePeriod), now - friday1730);
+		assert.equal(wall(timeWhenElapsed(friday1730, { hours: 1, basis: 'calendar' }, 90, onePeriod), BERLIN), 'Fri 2026-03-13 19:00');
+		assert.equal(timeWhenElapsed(friday1730, business(60), 60, onePeriod), dueTime(friday1730, business(60), onePeriod));
+	});
+
+	it('refuses a negative SLA', () => {
+		assert.throws(() => slaClockStart(0, -1, onePeriod), RangeError);
+	});
+});
+
 describe('daylight-saving changes', () => {
 	it('Europe/Berlin, last Sunday of March: a due time across the change keeps local opening hours', () => {
 		// Friday in CET (UTC+1), Monday in CEST (UTC+2).
-		const due = addBusinessTime(local('2026-03-27T17:00', BERLIN), 120, nineToSix(BERLIN, { keepSlaInOnePeriod: false }));
+		const due = addBusinessTime(local('2026-03-27T17:00', BERLIN), 120, nineToSix(BERLIN));
 		assert.equal(wall(due, BERLIN), 'Mon 2026-03-30 10:00');
 		assert.equal(utc(due), '2026-03-30T08:00:00.000Z');
 		const saturday = addBusinessTime(local('2026-03-28T10:00', BERLIN), 60, nineToSix(BERLIN));
@@ -110,7 +174,7 @@ describe('daylight-saving changes', () => {
 	});
 
 	it('Europe/Berlin, last Sunday of October: the same, from CEST back to CET', () => {
-		const due = addBusinessTime(local('2026-10-23T17:00', BERLIN), 120, nineToSix(BERLIN, { keepSlaInOnePeriod: false }));
+		const due = addBusinessTime(local('2026-10-23T17:00', BERLIN), 120, nineToSix(BERLIN));
 		assert.equal(utc(due), '2026-10-26T09:00:00.000Z');
 		assert.equal(wall(due, BERLIN), 'Mon 2026-10-26 10:00');
 	});
@@ -133,6 +197,16 @@ describe('daylight-saving changes', () => {
 		const newYork = allWeek(NEW_YORK);
 		assert.equal(wall(addBusinessTime(local('2026-03-07T12:00', NEW_YORK), 24 * 60, newYork), NEW_YORK), 'Sun 2026-03-08 13:00');
 		assert.equal(businessTimeBetween(local('2026-11-01T00:00', NEW_YORK), local('2026-11-02T00:00', NEW_YORK), newYork), 25 * 3_600_000);
+	});
+
+	it('America/Santiago, where the clocks skip midnight: the 23-hour Sunday is counted once', () => {
+		const SANTIAGO = 'America/Santiago';
+		const santiago = allWeek(SANTIAGO);
+		// 2026-09-06 begins at 01:00: Saturday 24 h, Sunday 23 h, Monday 24 h.
+		assert.equal(businessTimeBetween(local('2026-09-05T00:00', SANTIAGO), local('2026-09-08T00:00', SANTIAGO), santiago), 71 * 3_600_000);
+		assert.equal(wall(addBusinessTime(local('2026-09-05T00:00', SANTIAGO), 71 * 60, santiago), SANTIAGO), 'Tue 2026-09-08 00:00');
+		const midnightToFive = compileCalendar({ zone: SANTIAGO, workingDays: ['sun', 'mon'], hours: { start: '00:00', end: '17:00' } });
+		assert.equal(wall(addBusinessTime(local('2026-09-06T16:00', SANTIAGO), 120, midnightToFive), SANTIAGO), 'Mon 2026-09-07 01:00');
 	});
 
 	it('calendar-hour SLAs are clock time: 24 hours are 24 hours, across a night, a weekend and a DST change', () => {
@@ -194,60 +268,5 @@ describe('compileCalendar validation', () => {
 		const calendar = compileCalendar({}, NEW_YORK);
 		assert.equal(calendar.zone, NEW_YORK);
 		assert.equal(isWithinHours(local('2026-03-16T09:30', NEW_YORK), calendar), true);
-	});
-});
-
-describe('properties', () => {
-	const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
-	const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-	const calendarArb = fc
-		.record({
-			zone: fc.constantFrom(...zones),
-			days: fc.subarray(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const, { minLength: 1 }),
-			open: fc.integer({ min: 0, max: 23 * 60 }),
-			length: fc.integer({ min: 60, max: 24 * 60 }),
-			keepSlaInOnePeriod: fc.boolean(),
-			holidays: fc.array(fc.date({ min: new Date('2026-01-01'), max: new Date('2027-12-31'), noInvalidDate: true }), { maxLength: 20 }),
-		})
-		.map(({ zone, days, open, length, holidays, keepSlaInOnePeriod }) =>
-			compileCalendar({
-				zone,
-				workingDays: [...days],
-				hours: { start: hhmm(open), end: open + length >= 1440 ? '24:00' : hhmm(open + length) },
-				holidays: holidays.map((d) => d.toISOString().slice(0, 10)),
-				keepSlaInOnePeriod,
-			}),
-		);
-	// 2026 and 2027 contain every DST change of these zones twice.
-	const startArb = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-12-31T00:00:00Z') });
-	const minutesArb = fc.integer({ min: 0, max: 10_000 });
-
-	it('a business due time is never before the arrival and always falls in working hours', () => {
-		fc.assert(
-			fc.property(calendarArb, startArb, minutesArb, (calendar, start, minutes) => {
-				const due = addBusinessTime(start, minutes, calendar);
-				assert.ok(due >= start);
-				// A due time may be a closing time; the moment before it is working time.
-				assert.ok(minutes === 0 ? isWithinHours(due, calendar) : isWithinHours(due - 1, calendar));
-			}),
-			{ numRuns: 300 },
-		);
-	});
-
-	it('the SLA is working time: exactly between arrival and due, or served whole in one period', () => {
-		fc.assert(
-			fc.property(calendarArb, startArb, minutesArb, (calendar, start, minutes) => {
-				const due = addBusinessTime(start, minutes, calendar);
-				const sla = minutes * 60_000;
-				const counted = businessTimeBetween(start, due, calendar);
-				if (!calendar.keepSlaInOnePeriod || counted === sla) assert.equal(counted, sla);
-				else {
-					// Served whole: the SLA is the unbroken working time just before the due time.
-					assert.ok(counted > sla);
-					assert.equal(businessTimeBetween(due - sla, due, calendar), sla);
-				}
-			}),
-			{ numRuns: 300 },
-		);
 	});
 });

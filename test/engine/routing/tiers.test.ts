@@ -4,10 +4,12 @@ import { DateTime } from 'luxon';
 
 import { ProtocolError } from '../../../nodes/engine/common/errors';
 import { compileRouter, DEFAULT_TIERS } from '../../../nodes/engine/routing';
-import { score } from '../gate/helpers';
+import { score as scoreAsOfNow } from '../gate/helpers';
 
 const BERLIN = 'Europe/Berlin';
 const FRIDAY_1730 = DateTime.fromISO('2026-03-13T17:30', { zone: BERLIN }).toMillis();
+/** A score as Lead Score gives it, as of the time the router judges the lead at. */
+const score = (parts: Parameters<typeof scoreAsOfNow>[0] = {}) => scoreAsOfNow({ asOf: new Date(FRIDAY_1730).toISOString(), ...parts });
 const wall = (ms: number | undefined) => DateTime.fromMillis(ms!, { zone: BERLIN }).toFormat('ccc HH:mm');
 
 describe('default tiers', () => {
@@ -17,11 +19,11 @@ describe('default tiers', () => {
 		assert.deepEqual(router.tierNames, ['Hot', 'Warm', 'MQL', 'Nurture']);
 	});
 
-	it('Hot: asked for sales, whatever the score, due in 1 business hour (Friday 17:30 -> Monday 10:00)', () => {
+	it('Hot: asked for sales, whatever the score, due in 1 business hour (Friday 17:30 -> Monday 09:30)', () => {
 		const tier = router.tierOf({}, score({ total: 12 }), [{ type: 'demo_request', at: FRIDAY_1730 }], FRIDAY_1730)!;
 		assert.equal(tier.name, 'Hot');
 		assert.equal(tier.slaText, '1 business hour');
-		assert.equal(wall(tier.dueAt), 'Mon 10:00');
+		assert.equal(wall(tier.dueAt), 'Mon 09:30');
 		assert.equal(tier.reason, 'asked to talk to sales (just now)');
 	});
 
@@ -81,7 +83,13 @@ describe('custom tiers', () => {
 	it('the SLA runs in the calendar zone, which defaults to the workflow zone', () => {
 		const router = compileRouter({ tiers: [{ name: 'Hot', sla: { hours: 1, basis: 'business' } }] }, { zone: 'America/New_York' });
 		const friday1630 = DateTime.fromISO('2026-03-13T16:30', { zone: 'America/New_York' }).toMillis();
-		assert.equal(DateTime.fromMillis(router.tierOf({}, undefined, [], friday1630)!.dueAt!, { zone: 'America/New_York' }).toFormat('ccc HH:mm'), 'Mon 10:00');
+		assert.equal(DateTime.fromMillis(router.tierOf({}, undefined, [], friday1630)!.dueAt!, { zone: 'America/New_York' }).toFormat('ccc HH:mm'), 'Mon 09:30');
+	});
+
+	it('with keepSlaInOnePeriod, an SLA longer than the rest of the working day starts at the next opening', () => {
+		const router = compileRouter({ calendar: { hours: { start: '09:00', end: '18:00' }, keepSlaInOnePeriod: true }, tiers: [{ name: 'Hot', sla: { hours: 1, basis: 'business' } }] }, { zone: BERLIN });
+		assert.equal(wall(router.tierOf({}, undefined, [], FRIDAY_1730)!.dueAt), 'Mon 10:00');
+		assert.equal(wall(router.tierOf({}, undefined, [], FRIDAY_1730 - 3_600_000)!.dueAt), 'Fri 17:30');
 	});
 
 	it('the default tiers are valid against the schema', () => {
