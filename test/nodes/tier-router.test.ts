@@ -86,9 +86,9 @@ describe('Tier Router node', () => {
 		assert.equal(error, undefined, error?.message);
 		const [hot, warm, mql, nurture] = outputs;
 		assert.deepEqual([hot, warm, mql, nurture].map((o) => o.map((i) => i.json.email)), [['dana@globex.com'], ['eve@initech.de'], ['fay@hooli.com'], ['gus@tiny.io']]);
-		// Hot: 1 business hour from Friday 17:30 is Monday 10:00 in a 9-18 Berlin calendar.
-		assert.equal(routing(hot[0]).dueAt, '2026-03-16T09:00:00.000Z');
-		assert.equal(routing(hot[0]).dueAtLocal, 'Mon 16 Mar 2026 10:00 (Europe/Berlin)');
+		// Hot: 1 business hour from Friday 17:30 is Monday 09:30 in a 9-18 Berlin calendar.
+		assert.equal(routing(hot[0]).dueAt, '2026-03-16T08:30:00.000Z');
+		assert.equal(routing(hot[0]).dueAtLocal, 'Mon 16 Mar 2026 09:30 (Europe/Berlin)');
 		assert.deepEqual([routing(hot[0]).ownerId, routing(hot[0]).assignedVia, routing(hot[0]).owner?.name], ['900', 'namedAccount', 'Key Accounts']);
 		assert.deepEqual([routing(warm[0]).ownerId, routing(warm[0]).owner?.slackId, routing(warm[0]).dueAt], ['101', 'U0ANA', '2026-03-14T16:30:00.000Z']);
 		// North America at 12:30 New York time on a Friday: Cy works; MQL, acknowledged within 48 hours.
@@ -130,6 +130,12 @@ describe('Tier Router node', () => {
 		const b = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson: JSON.stringify(json) }, items, credentials: freshStore(), timezone: 'Europe/Berlin' });
 		const view = (outputs: INodeExecutionData[][]) => outputs.map((o) => o.map((i) => ({ ...routing(i), assignedAt: undefined })));
 		assert.deepEqual(view(a.outputs), view(b.outputs));
+	});
+
+	it('Keep SLA in One Working Period: 1 business hour from Friday 17:30 is due Monday 10:00', async () => {
+		const parameters = { ...tables, settings: { ...tables.settings, keepSlaInOnePeriod: true } } as unknown as INodeParameters;
+		const { outputs } = await runNode({ node: router, parameters, items: [lead('dana@globex.com', 85, FRIDAY_1730)], credentials: freshStore(), timezone: 'Europe/Berlin' });
+		assert.equal(routing(outputs[0][0]).dueAtLocal, 'Mon 16 Mar 2026 10:00 (Europe/Berlin)');
 	});
 
 	describe('bad input', () => {
