@@ -116,7 +116,7 @@ describe('Lead Score node', () => {
 			const [success, errors] = outputs;
 			assert.deepEqual(success.map((i) => i.pairedItem), [{ item: 0 }, { item: 3 }]);
 			assert.deepEqual(errors.map((i) => i.pairedItem), [{ item: 1 }, { item: 2 }]);
-			assert.deepEqual(errors[0].json.details, { item: 1, field: 'companySize', expected: 'a number (e.g. 250, "1,200", "500+" or "51-200")' });
+			assert.deepEqual(errors[0].json.details, { item: 1, field: 'companySize', expected: 'a number or a range (e.g. 250, "1,200", "51-200", "500+", "more than 500", "under 50", "$10M+")' });
 			assert.match(String(errors[0].json.error), /Item 1: Field "companySize": expected a number/);
 			assert.equal(errors[0].json.email, 'x@y.com', 'the failed item keeps its own fields');
 			assert.equal((errors[1].json.details as { field: string }).field, 'activities[0].timestamp');

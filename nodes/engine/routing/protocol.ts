@@ -38,7 +38,7 @@ export interface AssignmentRule {
 	territory?: { country?: string[]; region?: string[]; state?: string[]; postalCodePrefix?: string[] };
 	industry?: string[];
 	segment?: string[];
-	/** Employees, inclusive; bands such as "51-200" are read as their midpoint. */
+	/** Employees, inclusive; a band ("51-200") or an open-ended size ("500+") matches only when all of it is in range. */
 	companySize?: { min?: number; max?: number };
 	when?: Condition;
 }
