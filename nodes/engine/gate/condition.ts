@@ -76,7 +76,10 @@ export interface FieldCondition {
 	label?: string;
 }
 
-/** What a lead is judged on. `now` is epoch ms; windows end at it. */
+/**
+ * What a lead is judged on. `now` is epoch ms: the as-of time; windows end at it and nothing
+ * later counts. The score must be as of `now` or earlier (scored then, judged now).
+ */
 export interface ConditionInput {
 	lead: Lead;
 	score: LeadScoreResult | undefined;
@@ -128,7 +131,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 		return (input) => {
 			const score = requireScore(input);
 			const ok = wanted.has(score.grade);
-			return { ok, text: `Grade ${score.grade} ${ok ? 'is' : 'is not'} one of ${list}`, at: ok ? newestEngagement(score) : undefined };
+			return { ok, text: `Grade ${score.grade} ${ok ? 'is' : 'is not'} one of ${list}`, at: ok ? newestEngagement(score, input.now) : undefined };
 		};
 	}
 	if ('fitAtLeast' in condition) {
@@ -137,7 +140,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 			const score = requireScore(input);
 			const letter = score.grade[0] as FitLetter;
 			const ok = FIT_ORDER.indexOf(letter) <= limit;
-			return { ok, text: `Fit grade ${letter} ${ok ? 'is at least' : 'is below'} ${condition.fitAtLeast}`, at: ok ? newestEngagement(score) : undefined };
+			return { ok, text: `Fit grade ${letter} ${ok ? 'is at least' : 'is below'} ${condition.fitAtLeast}`, at: ok ? newestEngagement(score, input.now) : undefined };
 		};
 	}
 	if ('engagementAtLeast' in condition) {
@@ -146,7 +149,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 			const score = requireScore(input);
 			const digit = Number(score.grade[1]);
 			const ok = digit <= limit;
-			return { ok, text: `Engagement level ${digit} ${ok ? 'is at least' : 'is below'} ${limit}`, at: ok ? newestEngagement(score) : undefined };
+			return { ok, text: `Engagement level ${digit} ${ok ? 'is at least' : 'is below'} ${limit}`, at: ok ? newestEngagement(score, input.now) : undefined };
 		};
 	}
 	if ('activity' in condition) return compileActivity(condition, path);
@@ -157,7 +160,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 		const list = condition.negativeRule.map((r) => `"${r}"`).join(' or ');
 		return (input) => {
 			const score = requireScore(input);
-			const line = score.breakdown.find((l) => l.group === 'negative' && (wanted.has(l.rule.toLowerCase()) || wanted.has(l.label.toLowerCase())));
+			const line = breakdownOf(score, 'which score rules applied').find((l) => l.group === 'negative' && (wanted.has(l.rule.toLowerCase()) || wanted.has(l.label.toLowerCase())));
 			return line
 				? { ok: true, text: `Score rule "${line.label}" applied (${fmt(line.points)} points)` }
 				: { ok: false, text: `No score rule ${list} applied` };
@@ -202,7 +205,7 @@ function compileScore(condition: { score: ScoreMeasure; atLeast?: number; below?
 		if (atLeast !== undefined && !(value >= atLeast)) return { ok: false, text: `${name} ${fmt(value)} < ${fmt(atLeast)}` };
 		if (below !== undefined && !(value < below)) return { ok: false, text: `${name} ${fmt(value)} ≥ ${fmt(below)}` };
 		const parts = [atLeast !== undefined ? `≥ ${fmt(atLeast)}` : '', below !== undefined ? `< ${fmt(below)}` : ''].filter(Boolean);
-		return { ok: true, text: `${name} ${fmt(value)} ${parts.join(' and ')}`, at: newestEngagement(score) };
+		return { ok: true, text: `${name} ${fmt(value)} ${parts.join(' and ')}`, at: newestEngagement(score, input.now) };
 	};
 }
 
@@ -246,20 +249,22 @@ function compileActivity(condition: ActivityCondition, path: string): CompiledCo
 }
 
 /**
- * Velocity over any window: the score's own velocity when the window is the scoring model's,
- * otherwise the engagement points of the breakdown lines whose activity is in the window.
+ * Velocity over any window ending at `now`: the score's own velocity when the window is the
+ * scoring model's and the score is as of `now`, otherwise the engagement points of the breakdown
+ * lines whose activity is in the window (the score's own window is the fallback without a breakdown).
  */
 function compileVelocity(points: number, days: number): CompiledCondition {
 	return (input) => {
 		const score = requireScore(input);
 		const from = input.now - days * MS_PER_DAY;
 		let gained = 0;
-		if (days === score.velocityWindowDays) gained = score.velocity;
+		const ownWindow = days === score.velocityWindowDays;
+		if (ownWindow && (scoredAt(score) === input.now || !Array.isArray(score.breakdown))) gained = score.velocity;
 		else {
-			for (const line of score.breakdown) {
+			for (const line of breakdownOf(score, `points gained in ${fmt(days)} days`)) {
 				if (line.group !== 'engagement' || !line.activity) continue;
 				const at = Date.parse(line.activity.at);
-				if (at >= from && at <= input.now) gained += line.points;
+				if (at > from && at <= input.now) gained += line.points;
 			}
 		}
 		gained = Math.round(gained * 100) / 100;
@@ -267,7 +272,7 @@ function compileVelocity(points: number, days: number): CompiledCondition {
 		return {
 			ok,
 			text: `Gained ${fmt(gained)} points in ${fmt(days)} days (${ok ? '≥' : 'needs'} ${fmt(points)})`,
-			...(ok ? { at: newestEngagement(score, from) } : {}),
+			...(ok ? { at: newestEngagement(score, input.now, from) } : {}),
 		};
 	};
 }
@@ -401,19 +406,40 @@ function compileField(condition: FieldCondition, path: string): CompiledConditio
 }
 
 function requireScore(input: ConditionInput): LeadScoreResult {
-	if (input.score === undefined || input.score === null || typeof input.score.total !== 'number') {
-		throw new LeadDataError('score', 'the Lead Score result (put a Lead Score node before this one)', input.score);
+	const score = input.score;
+	if (score === undefined || score === null || typeof score.total !== 'number') {
+		throw new LeadDataError('score', 'the Lead Score result (put a Lead Score node before this one)', score);
 	}
-	return input.score;
+	// A score as of a later time counts activities after the time this lead is judged at.
+	if (scoredAt(score) > input.now) {
+		throw new LeadDataError(
+			'score.asOf',
+			`a time no later than ${new Date(input.now).toISOString()}, the time this lead is judged at (set Lead Score's Score As Of to that time, or leave Evaluate As Of empty)`,
+			score.asOf,
+		);
+	}
+	return score;
 }
 
-/** The newest activity behind a score's engagement points (after `from`, when given). */
-function newestEngagement(score: LeadScoreResult, from = -Infinity): number | undefined {
+/** Epoch ms the score is as of; -Infinity when it does not say. */
+function scoredAt(score: LeadScoreResult): number {
+	const at = typeof score.asOf === 'string' ? Date.parse(score.asOf) : NaN;
+	return Number.isNaN(at) ? -Infinity : at;
+}
+
+/** The score's breakdown lines; Lead Score leaves them out when Include Breakdown is off. */
+function breakdownOf(score: LeadScoreResult, neededFor: string): LeadScoreResult['breakdown'] {
+	if (Array.isArray(score.breakdown)) return score.breakdown;
+	throw new LeadDataError('score.breakdown', `the score's breakdown, to tell ${neededFor} (turn on Include Breakdown in Lead Score)`, score.breakdown);
+}
+
+/** The newest activity behind a score's engagement points, in (`from`, `until`]; none without a breakdown. */
+function newestEngagement(score: LeadScoreResult, until: number, from = -Infinity): number | undefined {
 	let newest: number | undefined;
-	for (const line of score.breakdown) {
+	for (const line of Array.isArray(score.breakdown) ? score.breakdown : []) {
 		if (line.group !== 'engagement' || !line.activity) continue;
 		const at = Date.parse(line.activity.at);
-		if (at >= from && (newest === undefined || at > newest)) newest = at;
+		if (at > from && at <= until && (newest === undefined || at > newest)) newest = at;
 	}
 	return newest;
 }

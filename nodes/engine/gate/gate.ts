@@ -195,7 +195,8 @@ export function applyCooldown(
 	now: number,
 ): GateResult {
 	if (result.decision !== 'handoff' || lastHandoff === undefined) return result;
-	const recycled = lastHandoff.recycledAt !== undefined && lastHandoff.recycledAt >= lastHandoff.at;
+	// Judged as of `now`, a recycle after it had not happened yet.
+	const recycled = lastHandoff.recycledAt !== undefined && lastHandoff.recycledAt >= lastHandoff.at && lastHandoff.recycledAt <= now;
 	const until = lastHandoff.at + cooldownDays * MS_PER_DAY;
 	if (!recycled && now < until) {
 		return {

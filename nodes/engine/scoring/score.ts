@@ -115,7 +115,8 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 	const scoreWith = (lead: Lead, activities: readonly Activity[], asOf: number): LeadScoreResult => {
 		const lines: CentLine[] = [];
 		for (const { rule, test } of fit) if (test(lead)) lines.push(attributeLine(rule, 'fit'));
-		const byType = groupNewestFirst(activities);
+		// As of `asOf`: what happened later does not count, so history is scored as it stood.
+		const byType = groupNewestFirst(activities, asOf);
 		for (const rule of engagement) pushEngagementLines(rule, byType, asOf, lines);
 		for (const { rule, test } of negative) if (test(lead)) lines.push(attributeLine(rule, 'negative'));
 
@@ -137,6 +138,7 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 			lines.push({ rule: 'cap:totalMin', label: 'Total floor', group: 'cap', cents: toCents(totalMin) - uncapped, why: `Total score floored at ${totalMin}` });
 		}
 		const totalCents = lines.reduce((total, line) => total + line.cents, 0);
+		// The velocity window ends at `asOf`; no line is later (see groupNewestFirst).
 		const velocityCents = lines.reduce(
 			(total, line) => (line.group === 'engagement' && line.at !== undefined && line.at > asOf - velocityMs ? total + line.cents : total),
 			0,
@@ -231,10 +233,11 @@ function pushEngagementLines(compiled: CompiledEngagementRule, byType: Map<strin
 	}
 }
 
-/** The lead's activities by type, newest first: each engagement rule then reads only its own. */
-function groupNewestFirst(activities: readonly Activity[]): Map<string, Activity[]> {
+/** The lead's activities up to `until`, by type, newest first: each engagement rule then reads only its own. */
+function groupNewestFirst(activities: readonly Activity[], until: number): Map<string, Activity[]> {
 	const byType = new Map<string, Activity[]>();
 	for (const activity of activities) {
+		if (activity.at > until) continue;
 		const list = byType.get(activity.type);
 		if (list) list.push(activity);
 		else byType.set(activity.type, [activity]);

@@ -194,6 +194,26 @@ describe('negative rule conditions', () => {
 	});
 });
 
+describe('a score without its breakdown (Include Breakdown off in Lead Score)', () => {
+	const bare = () => {
+		const s = score({ total: 72, velocity: 35, grade: 'A2' });
+		delete (s as Partial<LeadScoreResult>).breakdown;
+		return s;
+	};
+
+	it('score, grade and the score\'s own velocity window still read', () => {
+		assert.equal(holds({ score: 'total', atLeast: 70 }, { score: bare() }), true);
+		assert.equal(holds({ grade: ['A2'] }, { score: bare() }), true);
+		assert.equal(holds({ gainedPoints: 30, withinDays: 7 }, { score: bare() }), true);
+	});
+
+	it('what needs the breakdown asks for it, naming the field', () => {
+		const asksForBreakdown = (e: unknown) => e instanceof LeadDataError && e.field === 'score.breakdown' && /Include Breakdown/.test(e.message);
+		assert.throws(() => check({ gainedPoints: 30, withinDays: 3 }, { score: bare() }), asksForBreakdown);
+		assert.throws(() => check({ negativeRule: ['Competitor domain'] }, { score: bare() }), asksForBreakdown);
+	});
+});
+
 describe('groups', () => {
 	// The guide's dual gate: (score >= 60 AND pricing page) OR (score >= 70 AND case study).
 	const dualGate: Condition = {
