@@ -235,7 +235,7 @@ export const leadEnrichProperties: INodeProperties[] = [
 			},
 			{ displayName: 'Gone Dark After (Days)', name: 'goneDarkDays', type: 'number', default: 21, description: 'A lead that engaged and then went silent this long is flagged' },
 			{ displayName: 'Latest Signals', name: 'signals', type: 'number', default: 5, description: 'How many recent signals "why now" lists' },
-			{ displayName: 'SMS Includes Personal Data', name: 'smsIncludePersonalData', type: 'boolean', default: true, description: 'Whether the SMS may name the lead and their phone; off sends company, tier, score and the reason only' },
+			{ displayName: 'SMS Includes Personal Data', name: 'smsIncludePersonalData', type: 'boolean', default: true, description: 'Whether the SMS may say who the lead is, why and where (name, company, phone, reasons, CRM link); off sends only tier, grade, score and stage, and says to open the CRM' },
 			{ displayName: 'SMS Segments', name: 'smsMaxSegments', type: 'number', typeOptions: { minValue: 1, maxValue: 10 }, default: 1, description: 'One segment is 160 GSM-7 or 70 Unicode characters' },
 			{ displayName: 'Talking Points', name: 'maxTalkingPoints', type: 'number', default: 3 },
 			{ displayName: 'Top Scoring Rules', name: 'topRules', type: 'number', default: 3, description: 'How many of the rules that gave the most points the brief quotes' },

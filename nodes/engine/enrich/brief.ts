@@ -190,8 +190,28 @@ function trim(n: number): string {
 	return String(Math.round(n * 10) / 10);
 }
 
-/** The brief for a channel that must not carry personal data: company, tier, score, reasons. */
+/**
+ * The brief for a channel that must not carry personal data (an SMS on a rep's phone): the tier,
+ * the grade and score, the buying stage and the activity counts, nothing else. Left out is
+ * everything that is the lead's data or quotes it: who they are (a company can be one person),
+ * the CRM link and record id, the reasons and signals (they name pages, assets, form answers),
+ * interests, talking points, sources, campaigns and company facts.
+ */
 export function withoutPersonalData(brief: SalesBrief): SalesBrief {
-	const { company, size, industry, country, domain } = brief.who;
-	return { ...brief, who: { ...(company ? { company } : {}), ...(size ? { size } : {}), ...(industry ? { industry } : {}), ...(country ? { country } : {}), ...(domain ? { domain } : {}) } };
+	const { score, stage, activity } = brief;
+	return {
+		who: {},
+		...(brief.tier ? { tier: brief.tier } : {}),
+		whyNow: { reasons: [], signals: [] },
+		...(score ? { score: { total: score.total, grade: score.grade, fit: score.fit, engagement: score.engagement, topRules: [] } } : {}),
+		stage: { stage: stage.stage, label: stage.label, reason: '' },
+		interests: [],
+		activity: { trend: activity.trend, trendReason: '', goneDark: activity.goneDark, goneDarkReason: '', last7Days: activity.last7Days, last30Days: activity.last30Days, last90Days: activity.last90Days },
+		source: { model: brief.source.model, campaigns: [], channels: [] },
+		company: { lookup: '' },
+		talkingPoints: [],
+		flags: [],
+		asOf: brief.asOf,
+		asOfLocal: brief.asOfLocal,
+	};
 }

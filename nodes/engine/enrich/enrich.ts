@@ -14,7 +14,7 @@ import type { Activity, Lead } from '../common/types';
 import type { LeadScoreResult } from '../scoring/result';
 import { compileClassifier, normalizeType } from './activities';
 import { attribute, type Attribution, type AttributionModel } from './attribution';
-import { BRIEF_KEYS, buildBrief, withoutPersonalData, type BriefConfig, type SalesBrief } from './brief';
+import { BRIEF_KEYS, buildBrief, type BriefConfig, type SalesBrief } from './brief';
 import schema from './enrich.schema.json';
 import {
 	compileFirmographicsMapping,
@@ -277,7 +277,7 @@ export function compileEnrichment(input: unknown = {}): CompiledEnrichment {
 				renderings: {
 					slack: renderSlack(brief, templates.slack),
 					email: renderEmail(brief, { subject: templates.emailSubject, html: templates.emailHtml, text: templates.emailText }),
-					sms: renderSms(sms.includePersonalData ? brief : withoutPersonalData(brief), sms, templates.sms),
+					sms: renderSms(brief, sms, templates.sms),
 					crmNote: renderCrmNote(brief, crmFormat, templates.crmNote),
 				},
 			};

@@ -178,7 +178,7 @@ export interface EnrichOptions {
 	sms?: {
 		/** Segments the SMS may use (default 1: 160 GSM-7 or 70 UCS-2 characters). */
 		maxSegments?: number;
-		/** Name, email and phone in the SMS (default true); false sends only company, tier, score and reason. */
+		/** Name, company, phone, reasons and the CRM link in the SMS (default true); false sends only tier, grade, score and stage. */
 		includePersonalData?: boolean;
 	};
 	crmNote?: { format?: 'markdown' | 'text' };

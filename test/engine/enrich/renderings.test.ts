@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 
 import { ProtocolError } from '../../../nodes/engine/common/errors';
 import { compileEnrichment, SLACK_LIMITS, smsInfo, type EnrichOptions, type SlackMessage } from '../../../nodes/engine/enrich';
-import { act, COMPARING, CONTEXT, DAY, HOSTILE, HOT, NOW, OPTIONS, score } from './fixtures';
+import { act, COMPARING, CONTEXT, DAY, HOSTILE, HOT, HOUR, MINUTE, NOW, OPTIONS, score } from './fixtures';
 
 const render = (c = HOT, options: EnrichOptions = OPTIONS) => compileEnrichment(options).enrich(c.lead, c.activities, c.score, c.context).renderings;
 
@@ -113,12 +114,72 @@ describe('SMS', () => {
 		assert.equal(smsInfo('a'.repeat(70) + '😀').encoding, 'UCS-2');
 	});
 
-	it('can leave out personal data: only company, tier, score and the reason', () => {
+	it('without personal data: tier, grade, score and stage, and a pointer to the CRM; nothing else', () => {
 		const sms = render(HOT, { ...OPTIONS, sms: { includePersonalData: false } }).sms;
-		assert.doesNotMatch(sms, /Priya|Raman|\+49|northwind\.io/);
-		assert.match(sms, /HOT lead: Northwind Logistics, A1 86 pts\. Requested a demo/);
-		const templated = render(HOT, { ...OPTIONS, sms: { includePersonalData: false }, templates: { sms: '{{who.name}}{{who.phone}} {{who.company}}' } }).sms;
-		assert.equal(templated, 'Northwind Logistics', 'a template cannot reach what was left out');
+		assert.equal(sms, 'HOT lead waiting: A1, 86 pts, ready to talk. Open your CRM for the details.');
+		assert.doesNotMatch(sms, /Priya|Raman|\+49|northwind|Northwind|90210|hubspot|demo|pricing/i);
+		const templated = render(HOT, { ...OPTIONS, sms: { includePersonalData: false }, templates: { sms: '{{who.name}}{{who.phone}} {{who.company}} {{crmUrl}} {{#whyNow.reasons}}{{.}}{{/whyNow.reasons}} {{tier}} {{score.grade}}' } }).sms;
+		assert.equal(templated, 'hot A1', 'a template cannot reach what was left out');
+	});
+});
+
+describe('SMS without personal data, for any lead', () => {
+	/** Words no fixed text of the SMS contains, so finding one means lead data leaked. */
+	const token = fc.stringMatching(/^[a-z]{3}[0-9]{2}[a-z]{3}$/).map((t) => `q${t}`);
+	const leadData = fc.record({
+		id: token,
+		firstName: token,
+		lastName: token,
+		localPart: token,
+		domain: token,
+		phone: fc.stringMatching(/^\+[1-9][0-9]{9,12}$/),
+		company: token,
+		jobTitle: token,
+		industry: token,
+		country: token,
+		pagePath: token,
+		asset: token,
+		pageTitle: token,
+		formAnswer: token,
+		campaign: token,
+		companyDescription: token,
+		knownCompany: fc.boolean(),
+		tier: fc.constantFrom('hot', 'warm', 'mql'),
+		total: fc.integer({ min: 0, max: 100 }),
+		maxSegments: fc.integer({ min: 1, max: 10 }),
+		templated: fc.boolean(),
+	});
+	const everything =
+		'{{who.name}} {{who.email}} {{who.phone}} {{who.company}} {{who.title}} {{who.industry}} {{who.country}} {{who.domain}} {{who.size}} {{crmUrl}} ' +
+		'{{#whyNow.reasons}}{{.}}{{/whyNow.reasons}} {{#whyNow.signals}}{{text}} {{when}}{{/whyNow.signals}} {{stage.reason}} {{activity.last}} {{activity.trendReason}} ' +
+		'{{#talkingPoints}}{{.}}{{/talkingPoints}} {{#interests}}{{.}}{{/interests}} {{#flags}}{{.}}{{/flags}} {{source.firstTouch}} {{source.lastTouch}} ' +
+		'{{#source.campaigns}}{{text}}{{/source.campaigns}} {{company.description}} {{company.lookup}} {{#score.topRules}}{{text}}{{/score.topRules}}';
+
+	it('no field of the lead, its activities or its CRM record appears in the text', () => {
+		fc.assert(
+			fc.property(leadData, (d) => {
+				const email = `${d.localPart}@${d.domain}.com`;
+				const lead = { id: d.id, firstName: d.firstName, lastName: d.lastName, email, phone: d.phone, company: d.company, jobTitle: d.jobTitle, industry: d.industry, country: d.country, tier: d.tier };
+				const activities = [
+					act('page_view', 2 * HOUR, { url: `https://example.com/pricing/${d.pagePath}?utm_campaign=${d.campaign}`, title: d.pageTitle }),
+					act('content_download', 3 * DAY, { asset: d.asset, title: `Case study ${d.asset}`, campaign: d.campaign }),
+					act('form_submit', 40 * MINUTE, { url: `https://example.com/contact-sales?answer=${d.formAnswer}`, title: d.formAnswer }),
+					act('demo_request', 30 * MINUTE, { campaign: d.campaign }),
+				];
+				const options: EnrichOptions = {
+					crmUrlTemplate: 'https://crm.example.net/contacts/{{id}}',
+					sms: { includePersonalData: false, maxSegments: d.maxSegments },
+					...(d.knownCompany ? { firmographics: { table: { [`${d.domain}.com`]: { name: d.company, description: d.companyDescription, industry: d.industry, country: d.country } } } } : {}),
+					...(d.templated ? { templates: { sms: everything } } : {}),
+				};
+				const handoffReasons = [`Visited /pricing/${d.pagePath}`, `Downloaded ${d.asset}`, `${d.jobTitle} at ${d.company}`];
+				const sms = compileEnrichment(options).enrich(lead, activities, score({ total: d.total, grade: 'B2' }), { ...CONTEXT, handoffReasons }).renderings.sms.toLowerCase();
+				const personal = [d.id, d.firstName, d.lastName, d.localPart, d.domain, email, d.phone, d.phone.slice(-6), d.company, d.jobTitle, d.industry, d.country, d.pagePath, d.asset, d.pageTitle, d.formAnswer, d.campaign, d.companyDescription, 'crm.example.net', 'http'];
+				for (const value of personal) assert.ok(!sms.includes(value.toLowerCase()), `"${value}" in: ${sms}`);
+				if (!d.templated) assert.ok(sms.includes(`${d.total} pts`) && sms.includes(d.tier), sms);
+			}),
+			{ numRuns: 200 },
+		);
 	});
 });
 

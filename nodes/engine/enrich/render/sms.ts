@@ -3,7 +3,7 @@
  * as soon as one character is outside GSM-7 (an emoji, Cyrillic, Chinese), 70 UTF-16 units.
  * Longer messages split into segments of 153 or 67.
  */
-import type { SalesBrief } from '../brief';
+import { withoutPersonalData, type SalesBrief } from '../brief';
 import type { Template } from '../template';
 import { freshSignals, noEscape, oneLine } from './text';
 
@@ -58,15 +58,20 @@ export function gsmFriendly(text: string): string {
 
 export interface SmsOptions {
 	maxSegments: number;
+	/** Off: the SMS says that a lead of this tier and score is waiting, and nothing about who. */
 	includePersonalData: boolean;
 }
 
 /**
  * Default content, by importance: tier, company, score and the reason always (the reason cut to
  * fit); then name, phone, the latest signal and the CRM link, each only if it still fits.
+ * Without personal data: tier, grade, score and stage, and a pointer to the CRM; a template then
+ * renders from a brief that holds nothing more.
  */
-export function renderSms(brief: SalesBrief, options: SmsOptions, template?: Template): string {
+export function renderSms(fullBrief: SalesBrief, options: SmsOptions, template?: Template): string {
+	const brief = options.includePersonalData ? fullBrief : withoutPersonalData(fullBrief);
 	if (template) return fitSms(gsmFriendly(oneLine(template.render(brief, noEscape))), options.maxSegments);
+	if (!options.includePersonalData) return fitSms(gsmFriendly(oneLine(leadWaiting(brief))), options.maxSegments);
 	const reason = brief.whyNow.reasons[0] ?? brief.stage.reason;
 	const company = brief.who.company ?? (options.includePersonalData ? brief.who.name : undefined) ?? 'a lead';
 	const head = [brief.tier ? `${brief.tier.toUpperCase()} lead` : 'Lead', `: ${company}`, brief.score ? `, ${brief.score.grade} ${brief.score.total} pts` : ''].join('');
@@ -84,4 +89,11 @@ export function renderSms(brief: SalesBrief, options: SmsOptions, template?: Tem
 		if (fitsSms(candidate, options.maxSegments)) text = candidate;
 	}
 	return text;
+}
+
+/** "HOT lead waiting: A1, 86 pts, ready to talk. Open your CRM for the details." */
+function leadWaiting(brief: SalesBrief): string {
+	const lead = brief.tier ? `${brief.tier.toUpperCase()} lead waiting` : 'Lead waiting';
+	const score = brief.score ? `: ${brief.score.grade}, ${brief.score.total} pts,` : ',';
+	return `${lead}${score} ${brief.stage.label}. Open your CRM for the details.`;
 }
