@@ -64,6 +64,7 @@ export function policyKey(policy: SlaPolicy): string {
 }
 
 const compiledCache = new Map<string, CompiledPolicy>();
+const byObject = new WeakMap<object, CompiledPolicy>();
 const CACHE_LIMIT = 1024;
 
 /**
@@ -71,11 +72,17 @@ const CACHE_LIMIT = 1024;
  * Compiled policies are kept by key: a poll over thousands of timers compiles each policy once.
  */
 export function compilePolicy(input: unknown): CompiledPolicy {
+	// The same object again (a node's policy, the store's copy of one): checked and keyed already.
+	const known = typeof input === 'object' && input !== null ? byObject.get(input) : undefined;
+	if (known) return known;
 	assertMatchesSchema<SlaPolicy>(policySchema, input, 'The SLA policy');
 	const policy = input as SlaPolicy;
 	const key = policyKey(policy);
 	const cached = compiledCache.get(key);
-	if (cached) return cached;
+	if (cached) {
+		byObject.set(policy, cached);
+		return cached;
+	}
 	const calendar = compileCalendar(policy.calendar, undefined, '/calendar');
 	const clock = slaClock(policy.sla.basis, policy.sla.minutes, calendar);
 	const sla = policy.sla.minutes;
@@ -87,17 +94,19 @@ export function compilePolicy(input: unknown): CompiledPolicy {
 		dueAt: (windowStart) => clock.reads(windowStart, sla),
 		schedule(windowStart, reassignments, fired = []) {
 			const stages = reassignments === 0 ? FIRST_WINDOW : REASSIGNED_WINDOW;
-			const due: StageDue[] = [];
+			const wanted: Array<{ stage: StageName; minutes: number }> = [];
 			for (const stage of stages) {
 				const minutes = stageMinutes(policy.ladder[stage], sla);
-				if (minutes === undefined || fired.includes(stage)) continue;
-				due.push({ stage, dueAt: clock.reads(windowStart, minutes) });
+				if (minutes !== undefined && !fired.includes(stage)) wanted.push({ stage, minutes });
 			}
+			const times = clock.readsAll(windowStart, wanted.map((w) => w.minutes));
+			const due: StageDue[] = wanted.map((w, i) => ({ stage: w.stage, dueAt: times[i] }));
 			// Stable: equal times keep ladder order (a reminder at 100 % comes before the manager's).
 			return due.sort((a, b) => a.dueAt - b.dueAt);
 		},
 	};
 	if (compiledCache.size >= CACHE_LIMIT) compiledCache.clear();
 	compiledCache.set(key, compiled);
+	byObject.set(policy, compiled);
 	return compiled;
 }

@@ -77,6 +77,17 @@ describe('polling SLA timers', () => {
 		);
 	});
 
+	it('reading several stages of a window at once gives the times each reading alone gives', () => {
+		fc.assert(
+			fc.property(timerSpec, fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 5 }), (spec, minutes) => {
+				const { clock } = compilePolicy(makePolicy({ minutes: spec.minutes, basis: spec.basis }, calendars[spec.calendar], spec.ladder));
+				const start = T0 + spec.startOffset;
+				assert.deepEqual(clock.readsAll(start, minutes), minutes.map((m) => clock.reads(start, m)));
+			}),
+			{ numRuns: 150 },
+		);
+	});
+
 	it('the manager stage at 100 % is the due time, and no stage of a percentage ladder fires before an earlier percentage', () => {
 		fc.assert(
 			fc.property(timerSpec, fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 }), (spec, p1, p2) => {
