@@ -62,7 +62,7 @@ describe('as of a time, through the nodes', () => {
 		assert.equal((then.item.json.score as { total: number }).total, 54.94);
 		assert.deepEqual(again.item.json.score, then.item.json.score);
 		assert.equal(decision(then).decision, 'notYet');
-		assert.deepEqual(decision(again), { ...decision(then), eventKey: decision(again).eventKey });
+		assert.deepEqual([decision(again).decision, decision(again).reasons], [decision(then).decision, decision(then).reasons]);
 		assert.equal(again.output, then.output);
 		assert.equal(decision(again).evaluatedAt, AS_OF, 'the gate judges at the time the lead was scored');
 	});
