@@ -10,14 +10,25 @@ import {
 import { getPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { parseTimestamp } from '../engine/common/time';
-import { applyCooldown, compileGate, redelivered, type GateResult } from '../engine/gate';
+import { compileGate, redeliveredVerdict, verdictAfter, type GateOutput, type GateVerdict, type LastHandoff } from '../engine/gate';
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
+import type { HandoffState } from '../store';
 import { handoffGateProperties } from './description';
 import { editorRowsToGate, type GateRuleRow } from './editorRules';
 
-const OUTPUT = { handoff: 0, notYet: 1, disqualified: 2 } as const;
+const OUTPUT: Record<GateOutput, number> = { handoff: 0, notYet: 1, disqualified: 2, alreadyHandedOff: 3 };
+/** Under "Continue (regular output)" a failed item waits on Disqualified: it sends the lead to neither sales nor nurture. */
+const FAILED_OUTPUT = OUTPUT.disqualified;
+
+/**
+ * Version 2 adds Already Handed Off: a lead sales has (its event delivered again, or within the
+ * cool-down) leaves there, not on Not Yet, which users wire to nurture. Runs in n8n's expression
+ * sandbox (stringified into `outputs`), so it is self-contained.
+ */
+export const gateOutputs = (version: number) =>
+	['Hand Off', 'Not Yet', 'Disqualified', ...(version >= 2 ? ['Already Handed Off'] : [])].map((displayName) => ({ type: 'main', displayName }));
 
 interface GateOptions extends LeadInputOptions {
 	outputField?: string;
@@ -30,13 +41,13 @@ export class HandoffGate implements INodeType {
 		name: 'handoffGate',
 		icon: { light: 'file:handoffGate.svg', dark: 'file:handoffGate.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
 		subtitle: '={{ "Decide hand-off" + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Decides whether a scored lead goes to sales now: thresholds, required actions, intent triggers, disqualifiers, fire once',
 		defaults: { name: 'Handoff Gate' },
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
-		outputNames: ['Hand Off', 'Not Yet', 'Disqualified'],
+		// n8n ends an expression at the first "}}", so closing braces of the function are spaced.
+		outputs: `={{(${String(gateOutputs).replace(/\}\}/g, '} }')})($nodeVersion)}}`,
 		usableAsTool: true,
 		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest' }],
 		properties: handoffGateProperties,
@@ -46,9 +57,10 @@ export class HandoffGate implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
+		const version = this.getNode().typeVersion;
 		return processItems(
 			this,
-			3,
+			gateOutputs(version).length,
 			async () => {
 				const options = this.getNodeParameter('options', 0, {}) as GateOptions;
 				const gate = compileGate(readProtocol(this));
@@ -66,35 +78,47 @@ export class HandoffGate implements INodeType {
 					}
 				}
 				const result = gate.evaluate(lead, reader.score(lead), reader.activities(lead), now);
-				let final: GateResult = result;
-				let extra: IDataObject = {};
+				let verdict: GateVerdict = { result, output: result.decision };
+				let handedOff: IDataObject = {};
 				if (result.decision === 'handoff') {
 					const outcome = await store.decideHandoff({ scope: reader.scope, leadKey, eventKey, at: now }, (state) => {
-						const last = state?.lastHandoffAt === undefined ? undefined : { at: state.lastHandoffAt, ...(state.recycledAt === undefined ? {} : { recycledAt: state.recycledAt }) };
-						final = applyCooldown(result, last, gate.cooldownDays, now);
-						return { handoff: final.decision === 'handoff', details: { reasons: final.reasons, fired: final.fired } };
+						verdict = verdictAfter(result, lastHandoff(state), gate.cooldownDays, now);
+						return { handoff: verdict.output === 'handoff', details: { reasons: verdict.result.reasons, fired: verdict.result.fired } };
 					});
 					if (outcome.status === 'duplicate') {
-						final = redelivered(result, outcome.record.at);
-						extra = { duplicate: true };
+						const { at, eventKey: earlierEvent, details } = outcome.record;
+						verdict = redeliveredVerdict(result, { at, eventKey: earlierEvent, ...(Array.isArray(details.reasons) ? { reasons: details.reasons as string[] } : {}) });
 					} else if (outcome.status === 'handedOff') {
-						extra = { handedOffAt: new Date(now).toISOString(), ...(outcome.previous?.lastHandoffAt ? { previousHandoffAt: new Date(outcome.previous.lastHandoffAt).toISOString() } : {}) };
+						handedOff = { handedOffAt: new Date(now).toISOString(), ...(outcome.previous?.lastHandoffAt ? { previousHandoffAt: new Date(outcome.previous.lastHandoffAt).toISOString() } : {}) };
 					}
+				} else if (result.decision === 'notYet' && version >= 2) {
+					verdict = verdictAfter(result, lastHandoff(await store.handoffState(reader.scope, leadKey)), gate.cooldownDays, now);
 				}
+				// Version 1 has no Already Handed Off output: those leads leave on Not Yet, as they always did.
+				const output: GateOutput = version < 2 && verdict.output === 'alreadyHandedOff' ? 'notYet' : verdict.output;
+				const { result: final, earlier } = verdict;
 				const decision: IDataObject = {
-					decision: final.decision,
+					decision: output,
 					reasons: final.reasons,
 					fired: final.fired.map((f) => ({ ...f, ...(f.at === undefined ? {} : { at: new Date(f.at).toISOString() }) })),
 					...(final.cooldownUntil === undefined ? {} : { cooldownUntil: new Date(final.cooldownUntil).toISOString() }),
-					...extra,
+					...(verdict.redelivery ? { duplicate: true } : {}),
+					...(earlier && version >= 2 ? { earlierHandoff: { ...earlier, at: new Date(earlier.at).toISOString() } } : {}),
+					...handedOff,
 					leadKey,
 					eventKey,
 					evaluatedAt: new Date(now).toISOString(),
 				};
-				return { output: OUTPUT[final.decision], json: { ...lead, [outputField]: decision } };
+				return { output: OUTPUT[output], json: { ...lead, [outputField]: decision } };
 			},
+			FAILED_OUTPUT,
 		);
 	}
+}
+
+function lastHandoff(state: HandoffState | undefined): LastHandoff | undefined {
+	if (state?.lastHandoffAt === undefined) return undefined;
+	return { at: state.lastHandoffAt, ...(state.lastEventKey === undefined ? {} : { eventKey: state.lastEventKey }), ...(state.recycledAt === undefined ? {} : { recycledAt: state.recycledAt }) };
 }
 
 /** The rules from the rule table or the JSON parameter, before validation. */

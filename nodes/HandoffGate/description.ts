@@ -61,7 +61,7 @@ export const handoffGateProperties: INodeProperties[] = [
 		name: 'cooldownDays',
 		type: 'number',
 		default: DEFAULT_COOLDOWN_DAYS,
-		description: 'A lead handed off is not handed off again for this many days, unless sales recycles it to nurture',
+		description: 'A lead handed off is not handed off again for this many days, unless sales recycles it to nurture. Meanwhile its events leave on Already Handed Off (version 1: on Not Yet).',
 		displayOptions: editorOnly,
 	},
 	{

@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { DateTime } from 'luxon';
 
 import { parseProtocolJson } from '../engine/common/schema';
-import { compileRouter, type RoutingProtocol } from '../engine/routing';
+import { compileRouter, DEFAULT_TIERS, quietTierIndex, type RoutingProtocol } from '../engine/routing';
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
@@ -10,19 +10,30 @@ import { assignOwner, planAssignments } from './assignOwner';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
 import { editorRowsToRouting, type RepRow, type RoutingSettings, type RuleRow, type TeamRow, type TierRow } from './editorRules';
 
+/**
+ * Version 2 adds Not Routed after the tiers: an event that arrives again for a lead the router
+ * already assigned (the rep was told the first time), and, under "Continue (regular output)",
+ * an item that failed. Runs in n8n's expression sandbox (stringified into `outputs`), so it is
+ * self-contained.
+ */
+export const routerOutputs = (tierOutputs: Array<{ type: string; displayName: string }>, version: number) =>
+	version >= 2 ? [...tierOutputs, { type: 'main', displayName: 'Not Routed' }] : tierOutputs;
+
+// n8n ends an expression at the first "}}", so closing braces of the functions are spaced.
+const inExpression = (fn: (...args: never[]) => unknown) => String(fn).replace(/\}\}/g, '} }');
+
 export class TierRouter implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tier Router',
 		name: 'tierRouter',
 		icon: { light: 'file:tierRouter.svg', dark: 'file:tierRouter.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
 		subtitle: '={{ "Route and assign" + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Sends each lead to its tier (Hot, Warm, MQL, Nurture) with an owner by territory, round-robin, weight or load, and an SLA due time',
 		defaults: { name: 'Tier Router' },
 		inputs: [NodeConnectionTypes.Main],
-		// n8n ends an expression at the first "}}", so closing braces of the function are spaced.
-		outputs: `={{(${String(configuredOutputs).replace(/\}\}/g, '} }')})($parameter, ${JSON.stringify(DEFAULT_TIER_NAMES)})}}`,
+		outputs: `={{(${inExpression(routerOutputs)})((${inExpression(configuredOutputs)})($parameter, ${JSON.stringify(DEFAULT_TIER_NAMES)}), $nodeVersion)}}`,
 		usableAsTool: true,
 		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest' }],
 		properties: tierRouterProperties,
@@ -41,10 +52,13 @@ export class TierRouter implements INodeType {
 			protocolError = error;
 		}
 		const tiers = protocol?.tiers;
-		const outputCount = Array.isArray(tiers) && tiers.length ? tiers.length : configuredOutputs(this.getNode().parameters, DEFAULT_TIER_NAMES).length;
+		const tierCount = Array.isArray(tiers) && tiers.length ? tiers.length : configuredOutputs(this.getNode().parameters, DEFAULT_TIER_NAMES).length;
+		const notRouted = this.getNode().typeVersion >= 2 ? tierCount : undefined;
+		// A failed item waits where nobody is put on the lead: Not Routed, else the last tier without owner and due time, else the last tier.
+		const failedOutput = notRouted ?? (protocol ? quietTierIndex(protocol.tiers ?? DEFAULT_TIERS) : undefined) ?? Math.max(tierCount, 1) - 1;
 		return processItems(
 			this,
-			Math.max(outputCount, 1),
+			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
 				if (!protocol) throw protocolError;
 				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string };
@@ -80,8 +94,11 @@ export class TierRouter implements INodeType {
 						...(duplicate ? { duplicate: true } : {}),
 					});
 				}
-				return { output: tier.index, json: { ...lead, [outputField]: { ...routing, leadKey } } };
+				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).
+				const output = routing.duplicate && notRouted !== undefined ? notRouted : tier.index;
+				return { output, json: { ...lead, [outputField]: { ...routing, leadKey } } };
 			},
+			failedOutput,
 		);
 	}
 }

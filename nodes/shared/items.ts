@@ -23,9 +23,9 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: 
 }
 
 /**
- * The item that leaves on the error output (or the main output under "continue"): the input
- * fields, kept so nothing is lost, plus `error` (the message) and, for bad data, `details`
- * with the field at fault and what it must be.
+ * The item that leaves on the error output (or on the node's failed-item output under
+ * "Continue (regular output)"): the input fields and binary data, kept so nothing is lost, plus
+ * `error` (the message) and, for bad data, `details` with the field at fault and what it must be.
  *
  * On the error output n8n merges the input item's fields in by itself, and it recognises an
  * error item only when its json holds nothing but `error`, `message` and `details`; setting
@@ -38,7 +38,12 @@ export function errorItem(ctx: IExecuteFunctions, item: INodeExecutionData, item
 		...(error instanceof LeadDataError ? { details: { item: itemIndex, field: error.field, expected: error.expected } } : {}),
 	};
 	const toErrorOutput = ctx.getNode().onError === 'continueErrorOutput';
-	return { json: toErrorOutput ? errorJson : { ...item.json, ...errorJson }, pairedItem: { item: itemIndex } };
+	return outputItem(item, itemIndex, toErrorOutput ? errorJson : { ...item.json, ...errorJson });
+}
+
+/** An output item for input item `itemIndex`: new json, the input's binary data unchanged (as n8n's If and Switch keep it). */
+function outputItem(input: INodeExecutionData, itemIndex: number, json: IDataObject): INodeExecutionData {
+	return { json, ...(input.binary ? { binary: input.binary } : {}), pairedItem: { item: itemIndex } };
 }
 
 /** Where one input item goes: the output index and the JSON it leaves with. */
@@ -51,13 +56,20 @@ export interface Routed {
  * The item loop every node shares. `prepare` runs once per execution (compile the protocol,
  * open the store); if it fails, the run stops, or under "continue on fail" every item leaves
  * with that error, so none is lost and none passes on unprocessed. Each item is handled in
- * turn and leaves on exactly one output, with pairedItem set, or as an error item.
+ * turn and leaves on exactly one output, with pairedItem set and its binary data kept, or as
+ * an error item.
+ *
+ * A failed item leaves on `failedOutput`: under "Continue (using error output)" n8n moves it to
+ * the error output from there; under "Continue (regular output)" it stays there, so a node
+ * with several outputs names one that contacts nobody (never Hand Off or Hot, which would
+ * notify a rep about a lead that was never judged).
  */
 export async function processItems<P>(
 	ctx: IExecuteFunctions,
 	outputCount: number,
 	prepare: () => P | Promise<P>,
 	handle: (item: INodeExecutionData, itemIndex: number, prepared: P) => Routed | Promise<Routed>,
+	failedOutput = 0,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
@@ -66,16 +78,16 @@ export async function processItems<P>(
 		prepared = await prepare();
 	} catch (error) {
 		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
-		outputs[0] = items.map((item, index) => errorItem(ctx, item, index, error));
+		outputs[failedOutput] = items.map((item, index) => errorItem(ctx, item, index, error));
 		return outputs;
 	}
 	for (let index = 0; index < items.length; index++) {
 		try {
 			const { output, json } = await handle(items[index], index, prepared);
-			outputs[output].push({ json, pairedItem: { item: index } });
+			outputs[output].push(outputItem(items[index], index, json));
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, index);
-			outputs[0].push(errorItem(ctx, items[index], index, error));
+			outputs[failedOutput].push(errorItem(ctx, items[index], index, error));
 		}
 	}
 	return outputs;

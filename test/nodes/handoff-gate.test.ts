@@ -47,11 +47,11 @@ const student = { email: 'kim@gmail.com', jobTitle: 'Marketing Student', activit
 const unsubscribedDemo = { email: 'ola@acme.com', jobTitle: 'Head of Sales', unsubscribed: true, activities: [{ type: 'demo_request', timestamp: '2026-06-15T08:00:00Z' }] };
 
 /** Lead Score (default rules, scored as of AS_OF) into the gate. */
-async function scoreAndGate(items: IDataObject[], credentials = freshStore(), gateParameters: IDataObject = editorDefaults(), asOf = AS_OF) {
+async function scoreAndGate(items: IDataObject[], credentials = freshStore(), gateParameters: IDataObject = editorDefaults(), asOf = AS_OF, typeVersion?: number) {
 	const run = await runWorkflow({
 		nodes: [
 			{ node: leadScore, parameters: { options: { asOf } } },
-			{ node: gate, parameters: gateParameters as INodeParameters },
+			{ node: gate, parameters: gateParameters as INodeParameters, typeVersion },
 		],
 		items,
 		credentials,
@@ -61,11 +61,13 @@ async function scoreAndGate(items: IDataObject[], credentials = freshStore(), ga
 }
 
 const emails = (items: INodeExecutionData[]) => items.map((i) => i.json.email);
-const handoff = (item: INodeExecutionData) => item.json.handoff as { decision: string; reasons: string[]; fired: Array<{ id: string }>; cooldownUntil?: string; duplicate?: boolean };
+type Handoff = { decision: string; reasons: string[]; fired: Array<{ id: string }>; cooldownUntil?: string; duplicate?: boolean; handedOffAt?: string; eventKey: string; earlierHandoff?: { at: string; eventKey?: string; reasons?: string[] } };
+const handoff = (item: INodeExecutionData) => item.json.handoff as Handoff;
 
 describe('Handoff Gate node', () => {
-	it('sends each lead to Hand Off, Not Yet or Disqualified, saying why in words', async () => {
-		const [handOff, notYet, disqualified] = await scoreAndGate([vp, demo, quiet, student, unsubscribedDemo]);
+	it('sends each new lead to Hand Off, Not Yet or Disqualified, saying why in words', async () => {
+		const [handOff, notYet, disqualified, already] = await scoreAndGate([vp, demo, quiet, student, unsubscribedDemo]);
+		assert.equal(already.length, 0, 'new leads: nothing handed off before');
 		assert.deepEqual(emails(handOff), ['dana@globex.com', 'sam@smallco.io', 'ola@acme.com']);
 		assert.deepEqual(emails(notYet), ['lee@initech.com']);
 		assert.deepEqual(emails(disqualified), ['kim@gmail.com']);
@@ -80,19 +82,43 @@ describe('Handoff Gate node', () => {
 		}
 	});
 
-	it('fires once: the same lead is held back by the cool-down, a redelivered event is a duplicate', async () => {
+	it('fires once: a redelivered event and a lead in its cool-down leave on Already Handed Off, never on Not Yet', async () => {
 		const credentials = freshStore();
 		const [first] = await scoreAndGate([demo], credentials);
 		assert.equal(first.length, 1);
-		const [handOff, notYet] = await scoreAndGate([demo], credentials);
-		assert.equal(handOff.length, 0);
-		assert.equal(handoff(notYet[0]).duplicate, true);
-		assert.match(handoff(notYet[0]).reasons[0], /Already handed off for this event/);
+		const handedOffAt = handoff(first[0]).handedOffAt;
+		const [handOff, notYet, disqualified, already] = await scoreAndGate([demo], credentials);
+		assert.deepEqual([handOff.length, notYet.length, disqualified.length], [0, 0, 0], 'nurture never gets a lead sales owns');
+		assert.equal(handoff(already[0]).decision, 'alreadyHandedOff');
+		assert.equal(handoff(already[0]).duplicate, true);
+		assert.match(handoff(already[0]).reasons[0], /Already handed off for this event/);
+		assert.deepEqual(handoff(already[0]).earlierHandoff, { at: handedOffAt, eventKey: handoff(first[0]).eventKey, reasons: handoff(first[0]).reasons });
 		// A new event (another demo request an hour later) within the 90-day cool-down.
 		const later = { ...demo, activities: [...demo.activities, { type: 'demo_request', timestamp: '2026-06-15T11:00:00Z' }] };
-		const [, held] = await scoreAndGate([later], credentials);
+		const held = (await scoreAndGate([later], credentials))[3];
 		assert.match(handoff(held[0]).reasons[0], /^Already handed off .*cool-down of 90 days until 2026-09-13$/);
 		assert.equal(handoff(held[0]).cooldownUntil, '2026-09-13T12:00:00.000Z');
+		assert.equal(handoff(held[0]).earlierHandoff?.at, handedOffAt);
+		assert.equal(handoff(held[0]).duplicate, undefined, 'a new event, not a redelivery');
+		// A quiet event of the same lead the next day: sales owns the lead, so it is not nurtured.
+		const quietEvent = { email: demo.email, jobTitle: demo.jobTitle, activities: [{ type: 'email_open', timestamp: '2026-06-16T09:00:00Z' }] };
+		const [, quietNotYet, , quietAlready] = await scoreAndGate([quietEvent], credentials, editorDefaults(), '2026-06-16T12:00:00Z');
+		assert.equal(quietNotYet.length, 0);
+		assert.equal(handoff(quietAlready[0]).earlierHandoff?.at, handedOffAt);
+	});
+
+	it('version 1 keeps its three outputs: a redelivered event and a cool-down leave on Not Yet', async () => {
+		const credentials = freshStore();
+		const v1 = (items: IDataObject[]) => scoreAndGate(items, credentials, editorDefaults(), AS_OF, 1);
+		assert.equal((await v1([demo]))[0].length, 1);
+		const outputs = await v1([demo]);
+		assert.equal(outputs.length, 3);
+		const [handOff, notYet] = outputs;
+		assert.equal(handOff.length, 0);
+		assert.deepEqual([handoff(notYet[0]).decision, handoff(notYet[0]).duplicate], ['notYet', true]);
+		assert.match(handoff(notYet[0]).reasons[0], /Already handed off for this event/);
+		const later = { ...demo, activities: [...demo.activities, { type: 'demo_request', timestamp: '2026-06-15T11:00:00Z' }] };
+		assert.match(handoff((await v1([later]))[1][0]).reasons[0], /cool-down of 90 days/);
 	});
 
 	it('a lead sales recycled to nurture qualifies again on new evidence', async () => {
@@ -101,14 +127,14 @@ describe('Handoff Gate node', () => {
 		await scoreAndGate([demo], credentials, params);
 		// Without a recycle, a new demo request the next day is held back by the cool-down.
 		const nextDay = { ...demo, activities: [...demo.activities, { type: 'demo_request', timestamp: '2026-06-16T11:30:00Z' }] };
-		assert.equal((await scoreAndGate([nextDay], credentials, params, '2026-06-16T12:00:00Z'))[1].length, 1);
+		assert.equal((await scoreAndGate([nextDay], credentials, params, '2026-06-16T12:00:00Z'))[3].length, 1);
 		const recycledThenNewDemo = { ...nextDay, recycledAt: '2026-06-16T10:00:00Z' };
 		const [handOff] = await scoreAndGate([recycledThenNewDemo], credentials, params, '2026-06-16T12:00:00Z');
 		assert.equal(handOff.length, 1);
 		assert.deepEqual(handoff(handOff[0]).reasons, ['Requested a demo 2 times in the last 30 days (last 30 minutes ago)']);
 		// A recycle older than the latest hand-off does not reopen the lead.
-		const [, notYet] = await scoreAndGate([{ ...nextDay, recycledAt: '2026-06-16T11:45:00Z', note: 'another event' }], credentials, params, '2026-06-16T12:00:00Z');
-		assert.match(handoff(notYet[0]).reasons[0], /^Already handed off just now; cool-down of 90 days/);
+		const [, , , already] = await scoreAndGate([{ ...nextDay, recycledAt: '2026-06-16T11:45:00Z', note: 'another event' }], credentials, params, '2026-06-16T12:00:00Z');
+		assert.match(handoff(already[0]).reasons[0], /^Already handed off just now; cool-down of 90 days/);
 	});
 
 	it('the rule table and the same rules as JSON give the same decisions and reasons', async () => {
@@ -154,12 +180,36 @@ describe('Handoff Gate node', () => {
 			const scored = (await scoreAndGate([demo]))[0][0].json;
 			const items = [{ email: 'x@y.com', activities: [] }, { ...scored, email: '' }, { ...scored, email: 'new@lead.io' }];
 			const { outputs } = await runNode({ node: gate, parameters: editorDefaults(), items, credentials: freshStore(), onError: 'continueErrorOutput' });
-			const [handOff, notYet, disqualified, errors] = outputs;
-			assert.deepEqual([handOff.length, notYet.length, disqualified.length], [1, 0, 0]);
+			const [handOff, notYet, disqualified, already, errors] = outputs;
+			assert.deepEqual([handOff.length, notYet.length, disqualified.length, already.length], [1, 0, 0, 0]);
 			assert.deepEqual(errors.map((i) => i.pairedItem), [{ item: 0 }, { item: 1 }]);
 			assert.match(String(errors[0].json.error), /Item 0: Field "score": expected the Lead Score result \(put a Lead Score node before this one\)/);
 			assert.deepEqual(errors[1].json.details, { item: 1, field: 'Lead Key', expected: "the lead's email address or CRM id" });
 			assert.deepEqual(handOff[0].pairedItem, { item: 2 });
+		});
+
+		it('under Continue (regular output) a failed item leaves on Disqualified, marked with its error; none reaches Hand Off', async () => {
+			const { handoff: _decided, ...scored } = (await scoreAndGate([demo]))[0][0].json;
+			const items = [{ ...scored, email: '' }, { ...scored, email: 'new@lead.io' }];
+			for (const typeVersion of [1, 2]) {
+				const { outputs } = await runNode({ node: gate, typeVersion, parameters: editorDefaults(), items, credentials: freshStore(), onError: 'continueRegularOutput' });
+				const [handOff, notYet, disqualified] = outputs;
+				assert.deepEqual([handOff.map((i) => i.json.email), notYet.length], [['new@lead.io'], 0]);
+				assert.equal(disqualified.length, 1);
+				assert.deepEqual(disqualified[0].pairedItem, { item: 0 });
+				assert.equal(disqualified[0].json.handoff, undefined, 'no decision was made');
+				assert.match(String(disqualified[0].json.error), /^Item 0: Field "Lead Key"/);
+				assert.deepEqual(disqualified[0].json.details, { item: 0, field: 'Lead Key', expected: "the lead's email address or CRM id" });
+				assert.equal(disqualified[0].json.jobTitle, demo.jobTitle, 'the item keeps its fields');
+			}
+		});
+
+		it('under Continue (regular output) invalid rules send every item to Disqualified with the error', async () => {
+			const rulesJson = JSON.stringify({ triggers: [{ name: 'x', when: { score: 'total', atLeast: 70, below: 60 } }] });
+			const { outputs, error } = await runNode({ node: gate, parameters: { rulesSource: 'json', rulesJson }, items: [demo, vp], credentials: freshStore(), onError: 'continueRegularOutput' });
+			assert.equal(error, undefined);
+			assert.deepEqual(outputs.map((o) => o.length), [0, 0, 2, 0]);
+			assert.match(String(outputs[2][1].json.error), /^Invalid protocol: /);
 		});
 	});
 });

@@ -59,18 +59,18 @@ const params = tables as unknown as INodeParameters;
 /** Leads as Lead Score leaves them (score as of `at`). */
 const lead = (email: string, total: number, at: string, extra: IDataObject = {}) => ({ email, ...extra, score: score({ total, asOf: at }) as unknown as IDataObject });
 
-type Routing = { tier: string; ownerId: string | null; owner: { name?: string; slackId?: string } | null; queue: string | null; dueAt: string | null; dueAtLocal: string | null; assignedVia?: string; duplicate?: boolean };
+type Routing = { tier: string; ownerId: string | null; owner: { name?: string; slackId?: string } | null; queue: string | null; dueAt: string | null; dueAtLocal: string | null; assignedVia?: string; assignedAt?: string; duplicate?: boolean };
 const routing = (item: INodeExecutionData) => item.json.routing as Routing;
 
 describe('Tier Router node', () => {
-	it('one output per tier, named like the tiers, in either mode', async () => {
+	it('one output per tier, named like the tiers, in either mode, then Not Routed', async () => {
 		const names = (parameters: IDataObject) => (configuredOutputs(parameters as INodeParameters, DEFAULT_TIER_NAMES) as Array<{ displayName: string }>).map((o) => o.displayName);
 		assert.deepEqual(names(params as IDataObject), ['Hot', 'Warm', 'MQL', 'Nurture']);
 		const rulesJson = JSON.stringify({ tiers: [{ name: 'Enterprise', when: { score: 'fit', atLeast: 30 }, sla: { hours: 4, basis: 'business' } }, { name: 'Everyone else', sla: null, assign: false }] });
 		assert.deepEqual(names({ rulesSource: 'json', rulesJson }), ['Enterprise', 'Everyone else']);
 		// n8n computes the outputs from the expression: the run has exactly these outputs.
 		const { outputs } = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson }, items: [lead('a@b.de', 10, MONDAY_11)], credentials: freshStore() });
-		assert.deepEqual(outputs.map((o) => o.length), [0, 1]);
+		assert.deepEqual(outputs.map((o) => o.length), [0, 1, 0]);
 		assert.equal((outputs[1][0].json.routing as Routing).tier, 'Everyone else');
 	});
 
@@ -97,15 +97,28 @@ describe('Tier Router node', () => {
 		outputs.flat().forEach((item) => assert.ok(item.pairedItem));
 	});
 
-	it('round-robin carries across executions; a redelivered event keeps its owner', async () => {
+	it('round-robin carries across executions; a redelivered event keeps its owner and leaves on Not Routed, so no rep is told twice', async () => {
 		const credentials = freshStore();
 		const run = (items: IDataObject[]) => runNode({ node: router, parameters: params, items, credentials, timezone: 'Europe/Berlin' });
 		const owners: Array<string | null> = [];
-		for (const email of ['l1@x.de', 'l2@x.de', 'l3@x.de']) owners.push(routing((await run([lead(email, 65, MONDAY_11)])).outputs[1][0]).ownerId);
+		const first: Routing[] = [];
+		for (const email of ['l1@x.de', 'l2@x.de', 'l3@x.de']) first.push(routing((await run([lead(email, 65, MONDAY_11)])).outputs[1][0]));
+		owners.push(...first.map((r) => r.ownerId));
 		assert.deepEqual(owners, ['101', '102', '101']);
-		const again = routing((await run([lead('l2@x.de', 65, MONDAY_11)])).outputs[1][0]);
-		assert.deepEqual([again.ownerId, again.duplicate], ['102', true]);
+		const { outputs } = await run([lead('l2@x.de', 65, MONDAY_11)]);
+		assert.deepEqual(outputs.map((o) => o.length), [0, 0, 0, 0, 1], 'on no tier');
+		const again = routing(outputs[4][0]);
+		assert.deepEqual([again.tier, again.ownerId, again.duplicate, again.assignedAt], ['Warm', '102', true, first[1].assignedAt]);
 		assert.equal(routing((await run([lead('l4@x.de', 65, MONDAY_11)])).outputs[1][0]).ownerId, '102', 'the redelivery used no turn');
+	});
+
+	it('version 1 keeps one output per tier: a redelivered event leaves on its tier, marked duplicate', async () => {
+		const credentials = freshStore();
+		const run = (items: IDataObject[]) => runNode({ node: router, typeVersion: 1, parameters: params, items, credentials, timezone: 'Europe/Berlin' });
+		await run([lead('l1@x.de', 65, MONDAY_11)]);
+		const { outputs } = await run([lead('l1@x.de', 65, MONDAY_11)]);
+		assert.equal(outputs.length, 4);
+		assert.deepEqual([routing(outputs[1][0]).ownerId, routing(outputs[1][0]).duplicate], ['101', true]);
 	});
 
 	it('nobody available: the team fallback queue, with the reason', async () => {
@@ -155,10 +168,34 @@ describe('Tier Router node', () => {
 		it('a lead without a score goes to the error output, the others carry on', async () => {
 			const items = [{ email: 'x@y.com' }, lead('a@b.de', 90, MONDAY_11)];
 			const { outputs } = await runNode({ node: router, parameters: params, items, credentials: freshStore(), onError: 'continueErrorOutput', timezone: 'Europe/Berlin' });
-			assert.equal(outputs.length, 5, 'four tiers and the error output');
-			assert.deepEqual(outputs[4].map((i) => i.pairedItem), [{ item: 0 }]);
-			assert.match(String(outputs[4][0].json.error), /Item 0: Field "score": expected the Lead Score result/);
+			assert.equal(outputs.length, 6, 'four tiers, Not Routed and the error output');
+			assert.deepEqual(outputs[5].map((i) => i.pairedItem), [{ item: 0 }]);
+			assert.match(String(outputs[5][0].json.error), /Item 0: Field "score": expected the Lead Score result/);
 			assert.deepEqual(outputs[0].map((i) => i.pairedItem), [{ item: 1 }]);
+		});
+
+		it('under Continue (regular output) a failed lead leaves on Not Routed (version 1: the last tier without owner and due time), never on Hot', async () => {
+			const items = [{ email: 'x@y.com' }, lead('a@b.de', 90, MONDAY_11)];
+			const v2 = await runNode({ node: router, parameters: params, items, credentials: freshStore(), onError: 'continueRegularOutput', timezone: 'Europe/Berlin' });
+			assert.deepEqual(v2.outputs.map((o) => o.map((i) => i.pairedItem)), [[{ item: 1 }], [], [], [], [{ item: 0 }]]);
+			assert.match(String(v2.outputs[4][0].json.error), /^Item 0: Field "score"/);
+			assert.deepEqual(v2.outputs[4][0].json.details, { item: 0, field: 'score', expected: 'the Lead Score result (put a Lead Score node before this one)' });
+			const v1 = await runNode({ node: router, typeVersion: 1, parameters: params, items, credentials: freshStore(), onError: 'continueRegularOutput', timezone: 'Europe/Berlin' });
+			assert.deepEqual(v1.outputs.map((o) => o.map((i) => i.pairedItem)), [[{ item: 1 }], [], [], [{ item: 0 }]], 'Nurture');
+			// Tiers that all give an owner: version 1 has no quiet tier, so the last one.
+			const rulesJson = JSON.stringify({ tiers: [{ name: 'Enterprise', when: { score: 'fit', atLeast: 30 }, sla: { hours: 4, basis: 'business' } }, { name: 'Everyone else', sla: { hours: 48, basis: 'calendar' } }], assignment: { fallback: { queue: 'Inbox' } } });
+			const allAssign = (typeVersion: number) => runNode({ node: router, typeVersion, parameters: { rulesSource: 'json', rulesJson }, items, credentials: freshStore(), onError: 'continueRegularOutput' });
+			assert.deepEqual((await allAssign(2)).outputs.map((o) => o.length), [0, 1, 1]);
+			assert.deepEqual((await allAssign(2)).outputs[2].map((i) => i.pairedItem), [{ item: 0 }]);
+			assert.deepEqual((await allAssign(1)).outputs.map((o) => o.length), [0, 2]);
+		});
+
+		it('under Continue (regular output) an invalid routing sends every item to Not Routed with the error', async () => {
+			const rulesJson = JSON.stringify({ assignment: { roster: [{ id: '1' }], teams: [{ id: 't', members: ['1', '2'] }] } });
+			const { error, outputs } = await runNode({ node: router, parameters: { rulesSource: 'json', rulesJson }, items: [lead('a@b.de', 90, MONDAY_11), lead('c@d.de', 10, MONDAY_11)], credentials: freshStore(), onError: 'continueRegularOutput' });
+			assert.equal(error, undefined);
+			assert.deepEqual(outputs.map((o) => o.length), [0, 0, 0, 0, 2]);
+			assert.match(String(outputs[4][0].json.error), /^Invalid protocol: .*\/assignment\/teams\/0\/members\/1/);
 		});
 	});
 });

@@ -91,9 +91,10 @@ describe('Lead hand-off template in a real n8n', () => {
 		const res = await n8n.callWebhook('lead-handoff/leads', { leads });
 		assert.equal(res.status, 200);
 		const second = await n8n.waitForExecution(workflowId, { count: 2, timeoutMs: 60_000 });
-		const [handOff, notYet] = second.outputs('Handoff Gate');
+		const [handOff, notYet, , alreadyHandedOff] = second.outputs('Handoff Gate');
 		assert.equal(handOff.length, 0);
-		assert.deepEqual(notYet.map((l) => l.email).sort(), ['dana@globex.com', 'lee@initech.com', 'sam@smallco.io']);
+		assert.deepEqual(notYet.map((l) => l.email), ['lee@initech.com'], 'nurture gets no lead sales has');
+		assert.deepEqual(alreadyHandedOff.map((l) => l.email).sort(), ['dana@globex.com', 'sam@smallco.io']);
 		assert.equal(n8n.mocks!.requests('slack.com', { path: '/api/chat.postMessage' }).length, 2, 'no second Slack message');
 	});
 });

@@ -12,6 +12,7 @@ export {
 	type GateResult,
 	type GateRule,
 } from './gate';
+export { redeliveredVerdict, verdictAfter, type EarlierHandoff, type GateOutput, type GateVerdict, type LastHandoff } from './handedOff';
 export {
 	compileCondition,
 	type ActivityCondition,

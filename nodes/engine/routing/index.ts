@@ -24,6 +24,7 @@ export {
 	type Team,
 	type Tier,
 } from './protocol';
+export { quietTierIndex } from './quietTier';
 export {
 	compileRouter,
 	type AssignedVia,
