@@ -61,7 +61,7 @@ const mapped: ScoringProtocolInput = {
 	negative: DEFAULT_PROTOCOL.negative.map((rule) => {
 		if (rule.label === 'Unsubscribed') return { ...rule, field: 'doNotEmail' };
 		// Here "Unemployed" are career changers, the course seller's core buyers, not job seekers.
-		if (rule.label === 'Student or job-seeker title') return { ...rule, field: 'occupation', value: ['student'] };
+		if (rule.label === 'Student or job-seeker title') return { ...rule, field: 'occupation', operator: 'contains', value: ['student'] };
 		return rule;
 	}),
 };
