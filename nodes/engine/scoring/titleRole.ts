@@ -41,6 +41,7 @@ const FOREIGN_LEARNER_WORDS: Readonly<Record<string, TitleRole>> = {
 	werkstudentin: 'intern',
 	praktikant: 'intern',
 	praktikantin: 'intern',
+	praktikum: 'intern',
 	stagiaire: 'intern',
 	stagiair: 'intern',
 	becario: 'intern',
@@ -82,6 +83,7 @@ const OCCUPATIONS = new Set([
 	'developer',
 	'electrician',
 	'engineer',
+	'instructor',
 	'journalist',
 	'lawyer',
 	'mechanic',
@@ -98,12 +100,17 @@ const OCCUPATIONS = new Set([
 	'solicitor',
 	'teacher',
 	'technician',
+	'tutor',
 	'worker',
 	'writer',
 ]);
 
 /** Words that end a title's role phrase: what follows is its subject ("of Student Affairs") or employer ("at Acme"). */
 const PREPOSITIONS = new Set(['of', 'for', 'in', 'at', 'to', 'with', 'on', 'from', 'within', 'by', 'de', 'du', 'des', 'di', 'del', 'della', 'da', 'fur', 'bei', 'im', 'am', 'zu', 'en', 'au', 'aux']);
+
+/** Offices students hold in their own government: "Student Body President", "Secretary of the Student Council". */
+const STUDENT_OFFICE =
+	/(^| )(president|vice president|treasurer|secretary|chair|representative|senator|member)( of| for| in)?( the)? students? (body|council|government|union|senate|association)( |$)|(^| )students? (body|council|government|senate) (president|vice president|treasurer|secretary|chair|representative|senator|member)( |$)/;
 
 /** Trailing words that are not the role noun: "Student 2026", "Analyst II", "Student MBA". */
 const isNoise = (word: string) => /^\d+$/.test(word) || /^(i|ii|iii|iv|v|[a-z])$/.test(word) || DEGREES.has(word);
@@ -153,6 +160,7 @@ function phrasesOf(title: string): string[][] {
 function roleOfPhrase(words: string[]): TitleRoleMatch | undefined {
 	const text = words.join(' ');
 	if (SEEKING.test(text) || SEEKING_FIRST.test(text)) return { role: 'jobSeeker', words: text };
+	if (STUDENT_OFFICE.test(text)) return { role: 'student', words: text };
 	const end = words.findIndex((word) => PREPOSITIONS.has(word));
 	const head = end === -1 ? words : words.slice(0, end);
 	for (const word of head) {

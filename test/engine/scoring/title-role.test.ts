@@ -43,6 +43,7 @@ const PROFESSIONALS = [
 	'Praktikantenbetreuer',
 	'Responsable des stagiaires',
 	'Coordinador de Estudiantes',
+	'Student Union Manager',
 	'Marketing Manager',
 ];
 
@@ -55,6 +56,9 @@ const LEARNERS_AND_SEEKERS: Array<[title: string, role: string]> = [
 	['Undergraduate', 'student'],
 	['Co-op Student', 'student'],
 	['Student Nurse', 'student'],
+	['Graduate Student Instructor', 'student'],
+	['Student Body President', 'student'],
+	['Secretary of the Student Council', 'student'],
 	['Student, Computer Science', 'student'],
 	['Estudiante de ingeniería', 'student'],
 	['Marketing Intern', 'intern'],
@@ -66,6 +70,7 @@ const LEARNERS_AND_SEEKERS: Array<[title: string, role: string]> = [
 	['Werkstudent', 'intern'],
 	['Werkstudent Marketing', 'intern'],
 	['Praktikantin im Vertrieb', 'intern'],
+	['Praktikum Marketing', 'intern'],
 	['Stagiaire marketing', 'intern'],
 	['Trainee', 'trainee'],
 	['Management Trainee', 'trainee'],
