@@ -12,6 +12,7 @@ import { parseProtocolJson } from '../engine/common/schema';
 import { compileScorer, leadKeyOf } from '../engine/scoring';
 import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
+import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { leadScoreProperties } from './description';
 import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
@@ -42,25 +43,26 @@ export class LeadScore implements INodeType {
 			this,
 			1,
 			async () => {
-				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean };
+				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean; scope?: string };
 				const recording = this.getNodeParameter('mode', 0, 'score') === 'recordAndRescore';
 				const scorer = compileScorer(readProtocol(this));
 				return {
 					scorer,
 					store: recording ? await openStoreFor(this) : undefined,
+					scope: storeScopeOf(options.scope),
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
 					asOfFor: asOfReader(this, zone, 'Score As Of'),
 				};
 			},
-			async (item, i, { scorer, store, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
+			async (item, i, { scorer, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
 				const asOf = asOfFor(i);
 				let json: IDataObject = item.json;
 				let score: IDataObject;
 				if (store) {
 					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
-					const result = await recordAndRescore(store, scorer, item.json, leadKey, asOf, zone);
+					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone);
 					score = { ...result.score, ...result.history };
 					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
 				} else {

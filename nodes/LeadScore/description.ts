@@ -2,6 +2,7 @@ import type { INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n
 
 import { DEFAULT_PROTOCOL, SENIORITY_LABELS, SENIORITY_LEVELS } from '../engine/scoring';
 import { ACTIVITY_TYPE_OPTIONS } from '../shared/activityTypes';
+import { storeScopeOption } from '../shared/leadInput';
 import { protocolToEditorRows } from './editorRules';
 
 const defaultRows = protocolToEditorRows(DEFAULT_PROTOCOL) as unknown as Record<'fit' | 'engagement' | 'negative', INodeParameters[]>;
@@ -245,6 +246,7 @@ export const leadScoreProperties: INodeProperties[] = [
 				default: '',
 				description: 'The time decay and windows are measured from; empty means now. Set it to score history as it stood on a date.',
 			},
+			{ ...storeScopeOption, displayOptions: { show: { '/mode': ['recordAndRescore'] } } },
 		],
 	},
 ];

@@ -1,7 +1,8 @@
 /**
  * "Record activities and rescore": the store calls around the pure scoring engine. Append the
  * item's activities to the lead's ledger (a repeated event changes nothing), score the whole
- * ledger, keep a snapshot, and say what changed since the last score.
+ * ledger, keep a snapshot, and say what changed since the last score. All of it within the
+ * node's store scope: another scope's lead with the same key is another lead.
  */
 import {
 	activitiesFromLedger,
@@ -17,6 +18,7 @@ import type { HandoffStore } from '../store';
 
 export async function recordAndRescore(
 	store: HandoffStore,
+	scope: string,
 	scorer: LeadScorer,
 	lead: Lead,
 	leadKey: string,
@@ -24,12 +26,13 @@ export async function recordAndRescore(
 	zone: string,
 ): Promise<{ score: LeadScoreResult; history: ScoreHistory; ledger: Array<Record<string, unknown>> }> {
 	const incoming = ledgerEntries(scorer, lead, zone);
-	const recorded = await store.recordActivities(leadKey, incoming);
-	const ledger = await store.listActivities(leadKey);
+	const recorded = await store.recordActivities(scope, leadKey, incoming);
+	const ledger = await store.listActivities(scope, leadKey);
 	const score = scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf);
 	const snapshotKey = snapshotKeyOf(score, ledger.map((row) => row.key));
-	const previous = await store.latestScore(leadKey, { excluding: snapshotKey });
+	const previous = await store.latestScore(scope, leadKey, { excluding: snapshotKey });
 	const { firstCrossed } = await store.saveScore(
+		scope,
 		leadKey,
 		{ snapshotKey, modelId: score.modelId, asOf, total: score.total, fit: score.fit, engagement: score.engagement, negative: score.negative, velocity: score.velocity, grade: score.grade, score: { ...score } },
 		scorer.thresholdsReached(score.total).map((name) => ({ name, at: asOf })),

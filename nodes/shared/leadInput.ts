@@ -12,6 +12,7 @@ import { getPath } from '../engine/common/paths';
 import { parseTimestamp } from '../engine/common/time';
 import type { Activity, Lead } from '../engine/common/types';
 import { compileScorer, DEFAULT_FIELDS, leadKeyOf, type LeadScoreResult } from '../engine/scoring';
+import { DEFAULT_SCOPE } from '../store/scope';
 
 export interface LeadInputOptions {
 	scoreField?: string;
@@ -44,12 +45,10 @@ export const storeScopeOption: INodeProperties = {
 	displayName: 'Store Scope',
 	name: 'scope',
 	type: 'string',
-	default: 'default',
+	default: DEFAULT_SCOPE,
 	description:
 		"Keeps the leads of unrelated clients or workflows apart in one store: their activities, scores, hand-offs, owners and round-robin turns. Every node of one pipeline uses the same scope.",
 };
-
-export const DEFAULT_SCOPE = 'default';
 
 /** The scope named by the option; blank means the default scope. */
 export function storeScopeOf(value: unknown): string {

@@ -17,6 +17,7 @@ import { SqlHandoffStore } from './store';
 import type { HandoffStore, PostgresSsl, StoreConfig, StoreEnvironment } from './types';
 
 export { StoreError } from './errors';
+export { ALL_SCOPES, DEFAULT_SCOPE, type AllScopes } from './scope';
 export type * from './types';
 
 export const DEFAULT_SCHEMA = 'lead_handoff';

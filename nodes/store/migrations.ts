@@ -5,13 +5,19 @@
  *   - write shared SQL (see dialect.ts): `lh.<table>`, BIGINT epoch milliseconds, JSONB, TEXT,
  *     DOUBLE PRECISION; one statement per array entry;
  *   - list every table that holds data about a lead in `leadTables` (with its lead column), so
- *     privacy erasure deletes from it; the store tests check that no such table is missed.
+ *     privacy erasure deletes from it; the store tests check that no such table is missed;
+ *   - give every such table a `scope` column in its keys: leads of different scopes share nothing,
+ *     and erasure in one scope deletes `WHERE lead = ? AND scope = ?`;
+ *   - SQLite cannot change a primary key: rebuild the table (create the new shape, copy the rows,
+ *     drop the old one, rename the new one), in shared SQL that PostgreSQL runs the same way.
  */
 import type { Driver, Queryable } from './dialect';
 import { StoreError } from './errors';
+import { DEFAULT_SCOPE } from './scope';
 
 export interface LeadTable {
 	table: string;
+	/** The lead key column; every lead table also has a `scope` column. */
 	column: string;
 }
 
@@ -153,7 +159,77 @@ export const MIGRATIONS: readonly Migration[] = [
 		// Company domains, not people: nothing here is erased with a lead.
 		leadTables: [],
 	},
+	{
+		version: 4,
+		name: 'store scope on the activity ledger, score snapshots and threshold crossings',
+		statements: [
+			// Rows stored before scopes separated leads belong to the default scope, which is where
+			// nodes left at their default keep writing. Keys lead first, then scope: a lead's rows in
+			// one scope, and in all scopes (erasure), are each one index range.
+			...rebuild(
+				'activities',
+				`lead_key TEXT NOT NULL,
+				scope TEXT NOT NULL,
+				activity_key TEXT NOT NULL,
+				type TEXT NOT NULL,
+				occurred_at BIGINT NOT NULL,
+				data JSONB NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				CONSTRAINT activities_by_lead PRIMARY KEY (lead_key, scope, activity_key)`,
+				['lead_key', 'activity_key', 'type', 'occurred_at', 'data', 'recorded_at'],
+			),
+			`CREATE INDEX activities_by_time ON lh.activities (lead_key, scope, occurred_at)`,
+			...rebuild(
+				'score_snapshots',
+				`lead_key TEXT NOT NULL,
+				scope TEXT NOT NULL,
+				snapshot_key TEXT NOT NULL,
+				model_id TEXT NOT NULL,
+				as_of BIGINT NOT NULL,
+				total DOUBLE PRECISION NOT NULL,
+				fit DOUBLE PRECISION NOT NULL,
+				engagement DOUBLE PRECISION NOT NULL,
+				negative DOUBLE PRECISION NOT NULL,
+				velocity DOUBLE PRECISION,
+				grade TEXT,
+				score JSONB NOT NULL,
+				recorded_at BIGINT NOT NULL,
+				CONSTRAINT score_snapshots_by_lead PRIMARY KEY (lead_key, scope, snapshot_key)`,
+				['lead_key', 'snapshot_key', 'model_id', 'as_of', 'total', 'fit', 'engagement', 'negative', 'velocity', 'grade', 'score', 'recorded_at'],
+			),
+			`CREATE INDEX score_snapshots_latest ON lh.score_snapshots (lead_key, scope, as_of)`,
+			...rebuild(
+				'threshold_crossings',
+				`lead_key TEXT NOT NULL,
+				scope TEXT NOT NULL,
+				threshold TEXT NOT NULL,
+				first_crossed_at BIGINT NOT NULL,
+				CONSTRAINT threshold_crossings_by_lead PRIMARY KEY (lead_key, scope, threshold)`,
+				['lead_key', 'threshold', 'first_crossed_at'],
+			),
+			// The hand-off tables have had a scope since migration 2, keyed scope first; erasure in
+			// every scope finds a lead's rows through these.
+			`CREATE INDEX handoff_leads_by_lead ON lh.handoff_leads (lead_key)`,
+			`CREATE INDEX handoffs_by_lead ON lh.handoffs (lead_key)`,
+			`CREATE INDEX assignments_by_lead ON lh.assignments (lead_key)`,
+		],
+		leadTables: [],
+	},
 ];
+
+/**
+ * A table in a new shape, its rows copied with the default scope: create it beside the old one,
+ * copy, drop the old one (its indexes go with it), and give the new one the old name.
+ */
+function rebuild(table: string, columns: string, copied: string[]): string[] {
+	const next = `${table}_next`;
+	return [
+		`CREATE TABLE lh.${next} (${columns})`,
+		`INSERT INTO lh.${next} (scope, ${copied.join(', ')}) SELECT '${DEFAULT_SCOPE}', ${copied.join(', ')} FROM lh.${table}`,
+		`DROP TABLE lh.${table}`,
+		`ALTER TABLE lh.${next} RENAME TO ${table}`,
+	];
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

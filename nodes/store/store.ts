@@ -7,6 +7,7 @@ import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
+import { ALL_SCOPES, type AllScopes } from './scope';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry } from './types';
@@ -52,7 +53,8 @@ export class SqlHandoffStore implements HandoffStore {
 		this.leadTables = leadTables();
 	}
 
-	async recordActivities(leadKey: string, activities: LedgerActivityInput[]): Promise<{ inserted: number; duplicates: number }> {
+	async recordActivities(scope: string, leadKey: string, activities: LedgerActivityInput[]): Promise<{ inserted: number; duplicates: number }> {
+		checkKey(scope, 'Scope');
 		checkKey(leadKey, 'Lead key');
 		if (!Array.isArray(activities)) throw invalid('Activities must be a list.');
 		// Validate everything before writing anything; keep the first of keys repeated in the batch.
@@ -73,14 +75,14 @@ export class SqlHandoffStore implements HandoffStore {
 			let count = 0;
 			for (let start = 0; start < sorted.length; start += ROWS_PER_INSERT) {
 				const chunk = sorted.slice(start, start + ROWS_PER_INSERT);
-				const params: unknown[] = [leadKey, recordedAt];
+				const params: unknown[] = [leadKey, scope, recordedAt];
 				const values = chunk.map((row) => {
 					const at = params.length + 1;
 					params.push(...row);
-					return `($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $2)`;
+					return `($1, $2, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $3)`;
 				});
 				count += await tx.run(
-					`INSERT INTO lh.activities (lead_key, activity_key, type, occurred_at, data, recorded_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, activity_key) DO NOTHING`,
+					`INSERT INTO lh.activities (lead_key, scope, activity_key, type, occurred_at, data, recorded_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, scope, activity_key) DO NOTHING`,
 					params,
 				);
 			}
@@ -89,14 +91,16 @@ export class SqlHandoffStore implements HandoffStore {
 		return { inserted, duplicates: activities.length - inserted };
 	}
 
-	async listActivities(leadKey: string, options: { since?: number } = {}): Promise<LedgerActivity[]> {
+	async listActivities(scope: string, leadKey: string, options: { since?: number } = {}): Promise<LedgerActivity[]> {
+		checkKey(scope, 'Scope');
 		checkKey(leadKey, 'Lead key');
 		const since = options.since === undefined ? EARLIEST : checkTime(options.since, 'since');
 		const rows = await this.driver.all<ActivityRow>(
-			'SELECT activity_key, type, occurred_at, data, recorded_at FROM lh.activities WHERE lead_key = $1 AND occurred_at >= $2 ORDER BY occurred_at, activity_key',
-			[leadKey, since],
+			'SELECT activity_key, type, occurred_at, data, recorded_at FROM lh.activities WHERE lead_key = $1 AND scope = $2 AND occurred_at >= $3 ORDER BY occurred_at, activity_key',
+			[leadKey, scope, since],
 		);
 		return rows.map((r) => ({
+			scope,
 			leadKey,
 			key: r.activity_key,
 			type: r.type,
@@ -106,17 +110,19 @@ export class SqlHandoffStore implements HandoffStore {
 		}));
 	}
 
-	async latestScore(leadKey: string, options: { excluding?: string } = {}): Promise<ScoreSnapshot | undefined> {
+	async latestScore(scope: string, leadKey: string, options: { excluding?: string } = {}): Promise<ScoreSnapshot | undefined> {
+		checkKey(scope, 'Scope');
 		checkKey(leadKey, 'Lead key');
 		const excluding = options.excluding === undefined ? '' : checkKey(options.excluding, 'Excluded snapshot key');
 		const [row] = await this.driver.all<SnapshotRow>(
 			`SELECT snapshot_key, model_id, as_of, total, fit, engagement, negative, velocity, grade, score, recorded_at
-			FROM lh.score_snapshots WHERE lead_key = $1 AND snapshot_key <> $2
+			FROM lh.score_snapshots WHERE lead_key = $1 AND scope = $2 AND snapshot_key <> $3
 			ORDER BY as_of DESC, recorded_at DESC, snapshot_key DESC LIMIT 1`,
-			[leadKey, excluding],
+			[leadKey, scope, excluding],
 		);
 		if (!row) return undefined;
 		return {
+			scope,
 			leadKey,
 			snapshotKey: row.snapshot_key,
 			modelId: row.model_id,
@@ -132,12 +138,14 @@ export class SqlHandoffStore implements HandoffStore {
 		};
 	}
 
-	async saveScore(leadKey: string, snapshot: ScoreSnapshotInput, crossedThresholds: ThresholdCrossing[]): Promise<{ firstCrossed: Record<string, number>; saved: boolean }> {
+	async saveScore(scope: string, leadKey: string, snapshot: ScoreSnapshotInput, crossedThresholds: ThresholdCrossing[]): Promise<{ firstCrossed: Record<string, number>; saved: boolean }> {
+		checkKey(scope, 'Scope');
 		checkKey(leadKey, 'Lead key');
 		if (typeof snapshot !== 'object' || snapshot === null) throw invalid('The score snapshot must be an object.');
 		const s = snapshot;
 		const params = [
 			leadKey,
+			scope,
 			checkKey(s.snapshotKey, 'Snapshot key'),
 			checkKey(s.modelId, 'Model id'),
 			checkTime(s.asOf, 'Snapshot asOf'),
@@ -162,26 +170,26 @@ export class SqlHandoffStore implements HandoffStore {
 		return this.driver.transaction(async (tx) => {
 			const saved =
 				(await tx.run(
-					`INSERT INTO lh.score_snapshots (lead_key, snapshot_key, model_id, as_of, total, fit, engagement, negative, velocity, grade, score, recorded_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-					ON CONFLICT (lead_key, snapshot_key) DO NOTHING`,
+					`INSERT INTO lh.score_snapshots (lead_key, scope, snapshot_key, model_id, as_of, total, fit, engagement, negative, velocity, grade, score, recorded_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+					ON CONFLICT (lead_key, scope, snapshot_key) DO NOTHING`,
 					params,
 				)) === 1;
 			if (names.length > 0) {
 				const values: string[] = [];
-				const crossingParams: unknown[] = [leadKey];
+				const crossingParams: unknown[] = [leadKey, scope];
 				for (const name of names) {
-					values.push(`($1, $${crossingParams.length + 1}, $${crossingParams.length + 2})`);
+					values.push(`($1, $2, $${crossingParams.length + 1}, $${crossingParams.length + 2})`);
 					crossingParams.push(name, crossings.get(name));
 				}
 				await tx.run(
-					`INSERT INTO lh.threshold_crossings (lead_key, threshold, first_crossed_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, threshold) DO NOTHING`,
+					`INSERT INTO lh.threshold_crossings (lead_key, scope, threshold, first_crossed_at) VALUES ${values.join(', ')} ON CONFLICT (lead_key, scope, threshold) DO NOTHING`,
 					crossingParams,
 				);
 			}
 			const rows = await tx.all<{ threshold: string; first_crossed_at: number }>(
-				'SELECT threshold, first_crossed_at FROM lh.threshold_crossings WHERE lead_key = $1 ORDER BY threshold',
-				[leadKey],
+				'SELECT threshold, first_crossed_at FROM lh.threshold_crossings WHERE lead_key = $1 AND scope = $2 ORDER BY threshold',
+				[leadKey, scope],
 			);
 			const firstCrossed: Record<string, number> = {};
 			for (const row of rows) firstCrossed[row.threshold] = Number(row.first_crossed_at);
@@ -189,12 +197,14 @@ export class SqlHandoffStore implements HandoffStore {
 		});
 	}
 
-	async eraseLead(leadKey: string): Promise<{ deleted: Record<string, number> }> {
-		checkKey(leadKey, 'Lead key');
+	async eraseLead(scope: string | AllScopes, leadKey: string): Promise<{ deleted: Record<string, number> }> {
+		const everywhere = scope === ALL_SCOPES;
+		const params = everywhere ? [checkKey(leadKey, 'Lead key')] : [checkKey(leadKey, 'Lead key'), checkKey(scope, 'Scope')];
 		return this.driver.transaction(async (tx) => {
 			const deleted: Record<string, number> = {};
 			for (const { table, column } of this.leadTables) {
-				deleted[table] = (deleted[table] ?? 0) + (await tx.run(`DELETE FROM lh.${table} WHERE ${column} = $1`, [leadKey]));
+				const where = everywhere ? `${column} = $1` : `${column} = $1 AND scope = $2`;
+				deleted[table] = (deleted[table] ?? 0) + (await tx.run(`DELETE FROM lh.${table} WHERE ${where}`, params));
 			}
 			return { deleted };
 		});

@@ -2,8 +2,10 @@
  * The handoff store: the only state that outlives one n8n execution. One interface, two
  * backends (embedded `node:sqlite`, PostgreSQL) with the same behaviour. All times are UTC
  * epoch milliseconds. Every write carries an idempotency key, so a webhook delivered twice
- * changes nothing the second time.
+ * changes nothing the second time. Every lead lives in a scope (see scope.ts): each operation
+ * about a lead names the scope, and sees only that scope's rows.
  */
+import type { AllScopes } from './scope';
 
 /** One activity as a node hands it to the ledger. */
 export interface LedgerActivityInput {
@@ -18,6 +20,7 @@ export interface LedgerActivityInput {
 }
 
 export interface LedgerActivity extends LedgerActivityInput {
+	scope: string;
 	leadKey: string;
 	/** When the store first saw it, epoch milliseconds. */
 	recordedAt: number;
@@ -41,6 +44,7 @@ export interface ScoreSnapshotInput {
 }
 
 export interface ScoreSnapshot extends ScoreSnapshotInput {
+	scope: string;
 	leadKey: string;
 	recordedAt: number;
 }
@@ -144,25 +148,29 @@ export interface HandoffStore {
 	/** Where the data lives, for messages: a file path, or `host:port/database schema`. */
 	readonly location: string;
 	/**
-	 * Appends activities to a lead's ledger; an activity whose key is already stored for the lead
-	 * (or repeated within the batch) changes nothing. Atomic: all or nothing.
+	 * Appends activities to the ledger of a lead in a scope; an activity whose key is already stored
+	 * for the lead (or repeated within the batch) changes nothing. Atomic: all or nothing.
 	 */
-	recordActivities(leadKey: string, activities: LedgerActivityInput[]): Promise<{ inserted: number; duplicates: number }>;
-	/** The lead's whole ledger, or the part at or after `since`, oldest first. */
-	listActivities(leadKey: string, options?: { since?: number }): Promise<LedgerActivity[]>;
-	/** Latest score snapshot of the lead (greatest `asOf`), or undefined; `excluding` leaves one snapshot key out. */
-	latestScore(leadKey: string, options?: { excluding?: string }): Promise<ScoreSnapshot | undefined>;
+	recordActivities(scope: string, leadKey: string, activities: LedgerActivityInput[]): Promise<{ inserted: number; duplicates: number }>;
+	/** The lead's whole ledger in the scope, or the part at or after `since`, oldest first. */
+	listActivities(scope: string, leadKey: string, options?: { since?: number }): Promise<LedgerActivity[]>;
+	/** Latest score snapshot of the lead in the scope (greatest `asOf`), or undefined; `excluding` leaves one snapshot key out. */
+	latestScore(scope: string, leadKey: string, options?: { excluding?: string }): Promise<ScoreSnapshot | undefined>;
 	/**
-	 * Saves a snapshot and records, for each threshold, when the lead first crossed it (the first
-	 * write wins, so a fire-once gate sees a stable time). Returns every first-crossed time the
-	 * lead has. Idempotent on (leadKey, snapshotKey). Atomic.
+	 * Saves a snapshot and records, for each threshold, when the lead first crossed it in the scope
+	 * (the first write wins, so a fire-once gate sees a stable time). Returns every first-crossed
+	 * time the lead has in the scope. Idempotent on (scope, leadKey, snapshotKey). Atomic.
 	 */
-	saveScore(leadKey: string, snapshot: ScoreSnapshotInput, crossedThresholds: ThresholdCrossing[]): Promise<{ firstCrossed: Record<string, number>; saved: boolean }>;
-	/** Privacy erasure: deletes everything stored about one lead, in every table; counts per table. */
-	eraseLead(leadKey: string): Promise<{ deleted: Record<string, number> }>;
+	saveScore(scope: string, leadKey: string, snapshot: ScoreSnapshotInput, crossedThresholds: ThresholdCrossing[]): Promise<{ firstCrossed: Record<string, number>; saved: boolean }>;
+	/**
+	 * Privacy erasure: deletes everything stored about one lead, in every table, in one scope or in
+	 * all of them (`ALL_SCOPES`); counts per table. One transaction.
+	 */
+	eraseLead(scope: string | AllScopes, leadKey: string): Promise<{ deleted: Record<string, number> }>;
 	/**
 	 * Generic idempotency claim: true the first time a key is seen in a scope, false after.
-	 * Atomic across processes. Pass `leadKey` when the claim concerns a lead, so erasure removes it.
+	 * Atomic across processes. Pass `leadKey` when the claim concerns a lead, so erasure removes it
+	 * (with the lead's other rows of that scope).
 	 */
 	claimOnce(scope: string, key: string, at: number, options?: { leadKey?: string }): Promise<boolean>;
 	/**

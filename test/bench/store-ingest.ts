@@ -44,7 +44,7 @@ async function timed(activities: number, expectInserted: number, run: () => Prom
 
 async function sequential(store: HandoffStore, work: Array<{ lead: string; activities: LedgerActivityInput[] }>): Promise<number> {
 	let inserted = 0;
-	for (const b of work) inserted += (await store.recordActivities(b.lead, b.activities)).inserted;
+	for (const b of work) inserted += (await store.recordActivities('default', b.lead, b.activities)).inserted;
 	return inserted;
 }
 

@@ -120,6 +120,38 @@ for (const makeBackend of BACKENDS) {
 			assert.equal((again.outputs[0][0].json as { rowsDeleted: number }).rowsDeleted, 0, 'erasing twice is harmless');
 		});
 
+		it("Store Scope keeps two clients' leads apart in every node: history, score, reading and erasing", async () => {
+			const credentials = await store();
+			const scoped = (scope: string, asOf = AS_OF) => ({ ...recordParams(asOf), options: { asOf, scope } });
+			const dana = (id: string, type: string) => ({ email: 'dana@globex.com', jobTitle: 'VP Marketing', activities: [{ id, type, timestamp: '2026-06-14T10:00:00Z' }] });
+			// The same person, and even the same event id, in two clients' pipelines on one store.
+			const first = await runNode({ node: leadScore, credentials, parameters: scoped('client-a'), items: [dana('e1', 'demo_request')] });
+			const a = await runNode({ node: leadScore, credentials, parameters: scoped('client-a'), items: [dana('e2', 'pricing_page_view')] });
+			const b = await runNode({ node: leadScore, credentials, parameters: scoped('client-b'), items: [dana('e1', 'email_open')] });
+			const scoreA = a.outputs[0][0].json.score as Score;
+			const scoreB = b.outputs[0][0].json.score as Score;
+			assert.deepEqual(scoreA.ledger, { activities: 2, recorded: 1, duplicates: 0 });
+			assert.deepEqual(scoreB.ledger, { activities: 1, recorded: 1, duplicates: 0 }, "client B's e1 is its own event, not a redelivery of client A's");
+			assert.equal(scoreA.change?.previousTotal, (first.outputs[0][0].json.score as Score).total);
+			assert.equal(scoreB.change, null, "client B's first score has nothing of client A's to compare with");
+
+			const history = async (scope?: string) =>
+				(await runNode({ node: leadData, credentials, parameters: { operation: 'getHistory', ...(scope ? { options: { scope } } : {}) }, items: [{ email: 'dana@globex.com' }] })).outputs[0][0].json as { scope: string; activityCount: number; latestScore: { total: number } | null };
+			assert.deepEqual([(await history('client-a')).activityCount, (await history('client-b')).activityCount, (await history()).activityCount], [2, 1, 0]);
+			assert.equal((await history('client-b')).latestScore?.total, scoreB.total);
+
+			const erase = async (parameters: Record<string, unknown>) => (await runNode({ node: leadData, credentials, parameters: { operation: 'erase', ...parameters }, items: [{ email: 'dana@globex.com' }] })).outputs[0][0].json;
+			const one = await erase({ eraseIn: 'scope', options: { scope: 'client-a' } });
+			assert.deepEqual([one.scope, one.allScopes], ['client-a', undefined]);
+			assert.deepEqual([(await history('client-a')).activityCount, (await history('client-b')).activityCount], [0, 1], "client B's lead is whole");
+			// A person's deletion request: every scope, the node's default.
+			await runNode({ node: leadScore, credentials, parameters: scoped('client-a'), items: [dana('e3', 'webinar_attended')] });
+			const all = await erase({ options: { scope: 'client-a' } });
+			assert.equal(all.allScopes, true);
+			assert.equal(all.rowsDeleted as number > 0, true);
+			assert.deepEqual([(await history('client-a')).activityCount, (await history('client-b')).activityCount], [0, 0]);
+		});
+
 		it('a lead without a key or with a bad activity fails alone, naming the item and field; nothing of it is stored', async () => {
 			const credentials = await store();
 			const items = [

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 
-import { createStore, StoreError, type HandoffStore } from '../../nodes/store';
+import { ALL_SCOPES, createStore, StoreError, type HandoffStore } from '../../nodes/store';
 import { BACKENDS, describeOn } from './backends';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
@@ -60,7 +60,7 @@ for (const makeBackend of BACKENDS) {
 			await assert.rejects(store.putCompanyData('p', 'acme.com', { status: 'maybe' as 'found', data: {}, fetchedAt: T0, expiresAt: T0 }), /"found" or "notFound"/);
 			await assert.rejects(store.getCompanyData('p', 'acme.com', Number.NaN), /now must be a time in whole epoch milliseconds/);
 			await store.putCompanyData('p', 'acme.com', { status: 'found', data: ACME, fetchedAt: T0, expiresAt: T0 + HOUR });
-			await store.eraseLead('someone@acme.com');
+			await store.eraseLead(ALL_SCOPES, 'someone@acme.com');
 			assert.equal((await store.getCompanyData('p', 'acme.com', T0))?.status, 'found');
 		});
 	});

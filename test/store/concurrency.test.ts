@@ -19,7 +19,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 async function assertStoredExactlyOnce(store: HandoffStore, workload: Workload): Promise<void> {
 	for (const [lead, keys] of workload.expected) {
-		const stored = (await store.listActivities(lead)).map((a) => a.key);
+		const stored = (await store.listActivities('default', lead)).map((a) => a.key);
 		assert.equal(stored.length, keys.size, `lead ${lead}: ${stored.length} stored, ${keys.size} expected`);
 		assert.deepEqual(new Set(stored), keys, `lead ${lead} holds other activities than were sent`);
 	}

@@ -140,7 +140,7 @@ for (const makeBackend of BACKENDS) {
 				await store.decideHandoff({ scope: 'default', leadKey, eventKey: 'e1', at: T0 }, coolDown(90, T0));
 				await store.assignLead({ scope: 'default', leadKey, eventKey: 'e1', at: T0, team: 'emea', reps: [] }, () => ({ repId: 'ana', nextCounter: 1, details: {} }));
 			}
-			const { deleted } = await store.eraseLead('erase-me');
+			const { deleted } = await store.eraseLead('default', 'erase-me');
 			assert.deepEqual([deleted.handoff_leads, deleted.handoffs, deleted.assignments], [1, 1, 1]);
 			assert.equal(await store.handoffState('default', 'erase-me'), undefined);
 			assert.equal((await store.handoffState('default', 'keep-me'))?.handoffCount, 1);

@@ -78,7 +78,7 @@ export async function ingest(store: HandoffStore, stream: WorkloadEvent[], items
 			byLead.get(lead)!.push(activity);
 		}
 		for (const [lead, activities] of byLead) {
-			const result = await store.recordActivities(lead, activities);
+			const result = await store.recordActivities('default', lead, activities);
 			total.inserted += result.inserted;
 			total.duplicates += result.duplicates;
 			total.calls++;
