@@ -1,10 +1,18 @@
 /**
  * Embedded backend: one SQLite file through `node:sqlite` (built into Node >= 22.5, so into every
  * n8n 2.x). WAL lets readers run beside a writer; `BEGIN IMMEDIATE` takes the write lock at the
- * start of a transaction, so two processes on one file queue up (busy_timeout) instead of
- * failing half-way. node:sqlite is synchronous, so all work on one file inside this process goes
- * through one queue: a transaction that awaits between statements must not meet a second
- * connection's statement, which would wait for a lock this same thread holds.
+ * start of a transaction, so two processes on one file queue up instead of failing half-way.
+ *
+ * node:sqlite is synchronous: a statement that waits for a lock inside SQLite (busy_timeout)
+ * freezes the whole n8n process, every workflow with it. So SQLite is told to wait only a few
+ * milliseconds; when the file stays locked by another process, the work is retried after an
+ * awaited, growing, jittered pause (the event loop runs meanwhile), up to the lock wait limit,
+ * then fails with a StoreError that says so. A unit of work (one statement, or one transaction)
+ * that met the lock is rolled back and run again whole: it changed nothing.
+ *
+ * All work on one file inside this process goes through one queue: a transaction that awaits
+ * between statements must not meet a second connection's statement, which would wait for a lock
+ * this same thread holds.
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
@@ -16,8 +24,25 @@ import { StoreError, sqliteError } from './errors';
 type SqliteModule = typeof import('node:sqlite');
 
 export const STORE_FILE = 'store.sqlite';
-/** How long a statement waits for another process's write lock before failing. */
-const BUSY_TIMEOUT_MS = 10_000;
+/** How long SQLite itself may block this thread waiting for a lock: short, the rest is awaited. */
+const BUSY_TIMEOUT_MS = 2;
+/** How long work waits in all for another process's lock before failing. */
+export const LOCK_WAIT_MS = 10_000;
+const FIRST_PAUSE_MS = 2;
+const LONGEST_PAUSE_MS = 50;
+
+export interface SqliteDriverOptions {
+	/** How long work waits in all for another process's write lock; default LOCK_WAIT_MS. */
+	lockWaitMs?: number;
+}
+
+/** SQLITE_BUSY (another connection holds the lock) or SQLITE_LOCKED, extended codes included. */
+function isLockError(error: unknown): boolean {
+	const code = (error as { errcode?: unknown } | null)?.errcode;
+	return typeof code === 'number' && ((code & 0xff) === 5 || (code & 0xff) === 6);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function loadSqlite(): SqliteModule {
 	// getBuiltinModule (not a static import) keeps the package loadable on Node 20, where only the
@@ -55,19 +80,21 @@ export class SqliteDriver implements Driver {
 	private db: DatabaseSync | undefined;
 	private readonly statements = new Map<string, StatementSync>();
 	private inTransaction = false;
+	private configured = false;
+	private readonly lockWaitMs: number;
 
-	constructor(readonly folder: string) {
+	constructor(
+		readonly folder: string,
+		options: SqliteDriverOptions = {},
+	) {
 		const module = loadSqlite();
 		this.location = path.join(folder, STORE_FILE);
+		this.lockWaitMs = options.lockWaitMs ?? LOCK_WAIT_MS;
 		try {
 			mkdirSync(folder, { recursive: true });
 			const db = new module.DatabaseSync(this.location);
 			try {
-				// busy_timeout first: switching to WAL itself needs a lock another opener may hold.
 				db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-				db.exec('PRAGMA journal_mode = WAL');
-				// NORMAL is durable in WAL mode except for the last commits before a power cut.
-				db.exec('PRAGMA synchronous = NORMAL');
 			} catch (error) {
 				db.close();
 				throw error;
@@ -76,6 +103,15 @@ export class SqliteDriver implements Driver {
 		} catch (error) {
 			throw sqliteError(error, this.location);
 		}
+	}
+
+	/** WAL and its sync level, set on first use: switching a new file to WAL needs a lock another opener may hold. */
+	private configure(db: DatabaseSync): void {
+		if (this.configured) return;
+		db.exec('PRAGMA journal_mode = WAL');
+		// NORMAL is durable in WAL mode except for the last commits before a power cut.
+		db.exec('PRAGMA synchronous = NORMAL');
+		this.configured = true;
 	}
 
 	private get open(): DatabaseSync {
@@ -98,12 +134,32 @@ export class SqliteDriver implements Driver {
 		exec: async (sql: string) => this.open.exec(this.dialect.sql(sql)),
 	};
 
-	private serial<T>(work: () => Promise<T>): Promise<T> {
+	/**
+	 * Runs `work` in this file's queue. Work that meets another process's lock is run again after
+	 * an awaited pause (see the file comment), until the lock wait limit.
+	 */
+	private serial<T>(work: (db: DatabaseSync) => Promise<T>): Promise<T> {
 		return enqueue(this.location, async () => {
-			try {
-				return await work();
-			} catch (error) {
-				throw sqliteError(error, this.location);
+			const deadline = Date.now() + this.lockWaitMs;
+			for (let attempt = 0; ; attempt++) {
+				try {
+					const db = this.open;
+					this.configure(db);
+					return await work(db);
+				} catch (error) {
+					if (!isLockError(error)) throw sqliteError(error, this.location);
+					const left = deadline - Date.now();
+					if (left <= 0) {
+						throw new StoreError(
+							'locked',
+							`The embedded store ${this.location} stayed locked by another process for more than ${Number((this.lockWaitMs / 1000).toFixed(1))} s. If several n8n processes share it, use PostgreSQL instead.`,
+							{ cause: error },
+						);
+					}
+					// Growing pauses with jitter, so processes waiting for one lock do not retry in step.
+					const longest = Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** attempt);
+					await pause(Math.min(left, longest / 2 + Math.random() * (longest / 2)));
+				}
 			}
 		});
 	}
@@ -121,9 +177,8 @@ export class SqliteDriver implements Driver {
 	}
 
 	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-		return this.serial(async () => {
+		return this.serial(async (db) => {
 			if (this.inTransaction) throw new StoreError('unknown', 'Nested store transactions are not supported.');
-			const db = this.open;
 			db.exec('BEGIN IMMEDIATE');
 			this.inTransaction = true;
 			try {
@@ -132,7 +187,8 @@ export class SqliteDriver implements Driver {
 				return result;
 			} catch (error) {
 				// isTransaction is missing before Node 22.16: then try, and ignore "no transaction is active"
-				// (SQLite rolls back by itself after some errors).
+				// (SQLite rolls back by itself after some errors). A COMMIT that met a lock leaves the
+				// transaction open: rolled back here, the whole transaction runs again.
 				if (db.isTransaction !== false) {
 					try {
 						db.exec('ROLLBACK');

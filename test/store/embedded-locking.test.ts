@@ -1,0 +1,140 @@
+/**
+ * The embedded store waits for another process's write lock without stopping n8n: node:sqlite is
+ * synchronous, so a lock wait inside SQLite would freeze every workflow of the n8n process. Here a
+ * second process holds the file's write lock while this process writes; a timer ticking in this
+ * process shows whether its event loop kept running meanwhile.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { createStore, StoreError, type HandoffStore } from '../../nodes/store';
+import { migrate } from '../../nodes/store/migrations';
+import { SqliteDriver } from '../../nodes/store/sqlite';
+import { SqlHandoffStore } from '../../nodes/store/store';
+
+const HOLD_MS = 1_000;
+const TICK_MS = 10;
+const T0 = Date.parse('2026-06-01T09:00:00Z');
+
+/** Another process (a second n8n on the same file) that takes the write lock and keeps it for `holdMs`. */
+const HOLDER = `
+const { DatabaseSync } = require('node:sqlite');
+const [file, holdMs] = process.argv.slice(1);
+const db = new DatabaseSync(file);
+db.exec('PRAGMA busy_timeout = 5000');
+db.exec('BEGIN IMMEDIATE');
+db.exec("INSERT INTO claims (scope, claim_key, lead_key, claimed_at) VALUES ('holder', 'k-' || abs(random()), NULL, 1)");
+process.stdout.write('locked\\n');
+setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); }, Number(holdMs));
+`;
+
+interface Holder {
+	child: ChildProcess;
+	released: Promise<void>;
+}
+
+async function holdLock(file: string, holdMs: number): Promise<Holder> {
+	const child = spawn(process.execPath, ['-e', HOLDER, file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let out = '';
+	let err = '';
+	child.stderr!.on('data', (d) => (err += d));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+	await new Promise<void>((resolve, reject) => {
+		child.stdout!.on('data', (d) => {
+			out += d;
+			if (out.includes('locked')) resolve();
+		});
+		void exited.then((code) => reject(new Error(`the lock holder exited (${code}) before locking: ${err}`)));
+	});
+	const released = exited.then((code) => {
+		if (code !== 0 || !out.includes('released')) throw new Error(`the lock holder failed (${code}): ${err}`);
+	});
+	return { child, released };
+}
+
+/** Counts the ticks of a timer while `work` is pending, and the longest gap between two ticks. */
+async function ticksWhile<T>(work: () => Promise<T>): Promise<{ result: T; ticks: number; longestGap: number }> {
+	let ticks = 0;
+	let last = performance.now();
+	let longestGap = 0;
+	const timer = setInterval(() => {
+		const now = performance.now();
+		longestGap = Math.max(longestGap, now - last);
+		last = now;
+		ticks++;
+	}, TICK_MS);
+	try {
+		const result = await work();
+		longestGap = Math.max(longestGap, performance.now() - last);
+		return { result, ticks, longestGap };
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+describe('embedded store: another process holds the write lock', () => {
+	const root = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-locking-'));
+	const stores: HandoffStore[] = [];
+	let n = 0;
+	afterAll(async () => {
+		await Promise.all(stores.map((s) => s.close()));
+		rmSync(root, { recursive: true, force: true });
+	});
+
+	async function fresh(): Promise<{ store: HandoffStore; file: string; folder: string }> {
+		const folder = path.join(root, `store-${++n}`);
+		const store = await createStore({ kind: 'embedded', folder });
+		stores.push(store);
+		return { store, file: store.location, folder };
+	}
+
+	it('writes wait for the lock while the rest of n8n keeps running, then land', async () => {
+		const { store, file } = await fresh();
+		await store.recordActivities('default', 'lead-1', [{ key: 'before', type: 'page_view', at: T0, data: {} }]);
+		const holder = await holdLock(file, HOLD_MS);
+		const { result, ticks, longestGap } = await ticksWhile(async () => {
+			// A read goes on beside the other process's write; the writes wait for it to commit.
+			const read = await store.listActivities('default', 'lead-1');
+			return Promise.all([
+				read,
+				store.recordActivities('default', 'lead-1', [{ key: 'during', type: 'demo_request', at: T0 + 1, data: {} }]),
+				store.claimOnce('default', 'event-1', T0),
+			]);
+		});
+		await holder.released;
+		const [read, recorded, claimed] = result;
+		assert.equal(read.length, 1);
+		assert.deepEqual(recorded, { inserted: 1, duplicates: 0 });
+		assert.equal(claimed, true);
+		// The timer ran all along: about one tick per interval of the hold, and no long silence.
+		const expected = HOLD_MS / TICK_MS;
+		assert.ok(ticks > expected / 4, `${ticks} ticks while the writes waited ${HOLD_MS} ms for the lock (about ${expected} expected)`);
+		assert.ok(longestGap < HOLD_MS / 4, `the event loop stopped for ${Math.round(longestGap)} ms`);
+		assert.deepEqual((await store.listActivities('default', 'lead-1')).map((a) => a.key), ['before', 'during']);
+	});
+
+	it('gives up after the lock wait limit with an error that says why, and works again once the lock is free', async () => {
+		const { folder } = await fresh();
+		const driver = new SqliteDriver(folder, { lockWaitMs: 300 });
+		const store = new SqlHandoffStore(driver);
+		stores.push(store);
+		await migrate(driver);
+		const holder = await holdLock(driver.location, HOLD_MS);
+		const { result, longestGap } = await ticksWhile(() =>
+			store.recordActivities('default', 'lead-1', [{ key: 'e1', type: 'page_view', at: T0, data: {} }]).then(
+				() => undefined,
+				(error: unknown) => error,
+			),
+		);
+		assert.ok(result instanceof StoreError, `expected a StoreError, got ${String(result)}`);
+		assert.equal(result.code, 'locked');
+		assert.match(result.message, /stayed locked by another process/);
+		assert.ok(result.message.includes(driver.location), 'the message names the file');
+		assert.ok(longestGap < HOLD_MS / 4, `the event loop stopped for ${Math.round(longestGap)} ms`);
+		await holder.released;
+		assert.deepEqual(await store.recordActivities('default', 'lead-1', [{ key: 'e1', type: 'page_view', at: T0, data: {} }]), { inserted: 1, duplicates: 0 });
+	});
+});
