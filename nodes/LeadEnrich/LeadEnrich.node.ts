@@ -8,7 +8,6 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { parseProtocolJson } from '../engine/common/schema';
 import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
 import { asOfReader } from '../shared/asOf';
 import { clock } from '../shared/clock';
@@ -16,7 +15,7 @@ import { processItems } from '../shared/items';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { createCompanyLookup, type CompanyLookup, type ProviderResponse } from './companyData';
 import { leadEnrichProperties } from './description';
-import { editorToOptions, type EditorParameters } from './editorOptions';
+import { readEnrichOptions } from './editorOptions';
 
 const COMPANY_DATA_CREDENTIAL = 'leadEnrichCompanyDataApi';
 
@@ -79,10 +78,7 @@ export class LeadEnrich implements INodeType {
 }
 
 function readOptions(ctx: IExecuteFunctions): unknown {
-	if (ctx.getNodeParameter('optionsSource', 0) === 'json') return parseProtocolJson(ctx.getNodeParameter('optionsJson', 0), 'Options (JSON)');
-	// Fields hidden by the chosen company data source are absent: their fallbacks say "not set".
-	const fallbacks: Record<keyof EditorParameters, unknown> = { companyData: 'none', urlTemplate: '', preset: 'clearbit', mapping: {}, lookupTable: {}, lookupSettings: {}, brief: {}, templates: {}, fields: {} };
-	return editorToOptions(Object.fromEntries(Object.entries(fallbacks).map(([n, fallback]) => [n, ctx.getNodeParameter(n, 0, fallback)])) as unknown as EditorParameters);
+	return readEnrichOptions((name) => ctx.getNodeParameter(name, 0, undefined));
 }
 
 /** The provider with its cache; the HTTP goes through n8n's helpers, so n8n's proxy settings apply. */
@@ -91,6 +87,15 @@ async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<type
 	const authenticated = ctx.getNodeParameter('authentication', 0, 'none') === 'companyDataApi';
 	const cacheInStore = ctx.getNodeParameter('cache', 0, 'execution') === 'store' && provider.cacheTtlMs > 0;
 	const store = cacheInStore ? await openStoreFor(ctx) : undefined;
+	// Read once, before any request: a missing credential is a configuration error, not a network error to retry.
+	let credentialProblem: string | undefined;
+	if (authenticated) {
+		try {
+			await ctx.getCredentials(COMPANY_DATA_CREDENTIAL);
+		} catch (error) {
+			credentialProblem = (error as Error)?.message || String(error);
+		}
+	}
 	const fetch = async (url: string, timeout: number): Promise<ProviderResponse> => {
 		// Text, not JSON: a body that is not JSON must become a stated failure, not a thrown error.
 		const request: IHttpRequestOptions = { method: 'GET', url, headers: { Accept: 'application/json' }, encoding: 'text', json: false, timeout, returnFullResponse: true, ignoreHttpStatusErrors: true };
@@ -104,5 +109,6 @@ async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<type
 		sleep: (ms) => clock.sleep(ms),
 		now: () => clock.now(),
 		warn: (message) => ctx.logger.warn(message),
+		...(credentialProblem !== undefined ? { credentialProblem } : {}),
 	});
 }

@@ -1,10 +1,19 @@
 /**
  * Company data from the HTTP provider, at run time: the store's cache first, then the provider
  * with a timeout and bounded retries (429 with Retry-After, 5xx, timeouts). Every failure becomes
- * a stated outcome, never an exception: enrichment must not block the hand-off. Within one
- * execution a domain is looked up once, however many leads share it.
+ * a stated outcome, never an exception: enrichment must not block the hand-off. A missing or
+ * refused credential is a configuration error: stated as one, logged once, never retried. Within
+ * one execution a domain is looked up once, however many leads share it.
  */
-import { retryDecision, type FirmographicsOutcome, type ProviderSettings, type RetryInput } from '../engine/enrich';
+import {
+	credentialMissingReason,
+	credentialRefusedReason,
+	CREDENTIAL_REFUSED_STATUS,
+	retryDecision,
+	type FirmographicsOutcome,
+	type ProviderSettings,
+	type RetryInput,
+} from '../engine/enrich';
 import type { HandoffStore } from '../store';
 
 /** What the node's HTTP helper answered (returnFullResponse, status errors ignored). */
@@ -24,16 +33,32 @@ export interface CompanyLookupDeps {
 	sleep(ms: number): Promise<void>;
 	now(): number;
 	warn(message: string): void;
+	/** Why the credential Authentication names cannot be used (none selected, unreadable): no request is made. */
+	credentialProblem?: string;
 }
 
 export type CompanyLookup = (domain: string) => Promise<FirmographicsOutcome>;
 
 export function createCompanyLookup(deps: CompanyLookupDeps): CompanyLookup {
+	if (deps.credentialProblem !== undefined) {
+		const failed: FirmographicsOutcome = { status: 'failed', configuration: true, reason: credentialMissingReason(deps.credentialProblem) };
+		deps.warn(`Lead Enrich: ${failed.reason}`);
+		return async () => failed;
+	}
 	const inExecution = new Map<string, Promise<FirmographicsOutcome>>();
+	// Once the provider refuses the credential, it would refuse it for every other domain too.
+	let refused: FirmographicsOutcome | undefined;
 	return (domain) => {
 		let outcome = inExecution.get(domain);
+		if (!outcome && refused) return Promise.resolve(refused);
 		if (!outcome) {
-			outcome = lookup(deps, domain);
+			outcome = lookup(deps, domain).then((result) => {
+				if (!refused && result.status === 'failed' && result.configuration) {
+					refused = result;
+					deps.warn(`Lead Enrich: ${result.reason}`);
+				}
+				return result;
+			});
 			inExecution.set(domain, outcome);
 		}
 		return outcome;
@@ -81,9 +106,7 @@ async function fetchWithRetries(deps: CompanyLookupDeps, domain: string): Promis
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return provider.read(response.body, domain);
 			if (status === 404) return { status: 'notFound', reason: `${provider.name} knows no company at ${domain} (HTTP 404)` };
-			if (status === 401 || status === 403) {
-				return { status: 'failed', reason: `${provider.name} refused the request (HTTP ${status}): check the API key in the "Company Data API" credential` };
-			}
+			if (CREDENTIAL_REFUSED_STATUS.has(status)) return { status: 'failed', configuration: true, reason: credentialRefusedReason(provider.name, status) };
 			input = { status, retryAfter: header(response.headers, 'retry-after'), attempt, now: deps.now() };
 		} catch (error) {
 			const timeout = isTimeout(error);

@@ -5,6 +5,7 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 import { openStore, storeConfigFromCredential, StoreError, type HandoffStore } from '../store';
+import type { StoreErrorCode } from '../store/errors';
 import { CREDENTIAL_TEST_NAME, leadHandoffStoreConnectionTest } from '../store/credentialTest';
 
 /**
@@ -21,7 +22,30 @@ export async function openStoreFor(ctx: IExecuteFunctions): Promise<HandoffStore
 	try {
 		return await openStore(storeConfigFromCredential(await ctx.getCredentials(STORE_CREDENTIAL_TYPE)));
 	} catch (error) {
-		const description = error instanceof StoreError ? 'Check the "Lead Handoff Store" credential.' : undefined;
-		throw new NodeOperationError(ctx.getNode(), error as Error, { description });
+		throw storeOpenError(ctx, error);
 	}
+}
+
+/** Store failures that only the user can fix in the credential: retrying or re-running cannot help. */
+const CONFIGURATION_ERRORS: ReadonlySet<StoreErrorCode> = new Set(['authentication', 'ssl', 'database-missing', 'permission', 'folder', 'queue-mode', 'unsupported-runtime', 'invalid-input']);
+
+/**
+ * Why the store could not be opened, as one node error for the whole execution (the store is
+ * opened once, before any item): a missing credential or one the database refuses is named a
+ * configuration error, with what to fix.
+ */
+function storeOpenError(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
+	const node = ctx.getNode();
+	if (!node.credentials?.[STORE_CREDENTIAL_TYPE]) {
+		return new NodeOperationError(node, 'Configuration error: no "Lead Handoff Store" credential is selected', {
+			description: `Open ${node.name}, pick a "Lead Handoff Store" credential under "Credential to connect with" (or create one: Embedded needs nothing else, PostgreSQL needs its host, database, user and password), then run again.`,
+		});
+	}
+	if (error instanceof StoreError && CONFIGURATION_ERRORS.has(error.code)) {
+		return new NodeOperationError(node, `Configuration error in the "Lead Handoff Store" credential: ${error.message}`, {
+			description: 'Fix the "Lead Handoff Store" credential (its Test button checks it), then run again. No item was processed.',
+		});
+	}
+	const description = error instanceof StoreError ? 'Check the "Lead Handoff Store" credential.' : undefined;
+	return new NodeOperationError(node, error as Error, { description });
 }

@@ -84,7 +84,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 	};
 
 	/** Runs the node with the HTTP provider; `store` caches in an embedded store of its own folder. */
-	function run(items: IDataObject[], settings: { store?: string; lookupSettings?: object; auth?: boolean; urlPath?: string } = {}) {
+	function run(items: IDataObject[], settings: { store?: string; lookupSettings?: object; auth?: boolean; urlPath?: string; withoutCredential?: boolean } = {}) {
 		const parameters = {
 			companyData: 'http',
 			urlTemplate: `${base}${settings.urlPath ?? '/v2/companies/find'}?domain={{domain}}`,
@@ -101,7 +101,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 			timezone: 'UTC',
 			credentialTypes: [new LeadEnrichCompanyDataApi()],
 			credentials: {
-				leadEnrichCompanyDataApi: { sendAs: 'bearer', apiKey: 'sk_test_123', testUrl: `${base}/v2/companies/find?domain=globex.com` },
+				...(settings.withoutCredential ? {} : { leadEnrichCompanyDataApi: { sendAs: 'bearer', apiKey: 'sk_test_123', testUrl: `${base}/v2/companies/find?domain=globex.com` } }),
 				...(settings.store ? { leadHandoffStoreApi: { backend: 'embedded', folder: join(folder, settings.store) } } : {}),
 			},
 		});
@@ -161,7 +161,7 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		const e = enrichmentOf(r);
 		assert.equal(e.firmographics.status, 'failed');
 		assert.match(e.firmographics.reason ?? '', /^127\.0\.0\.1: timed out after 2 attempts: giving up \(no answer within 0\.3 s\)$/);
-		assert.ok(e.brief.flags.some((f) => f.startsWith('Company data unavailable: 127.0.0.1: timed out')));
+		assertSalesSeeOnlyUnavailable(r);
 		assert.equal(calls.length, 2);
 		assert.equal(waits.length, 1, 'one pause, between the two attempts');
 		assert.ok(waits[0] <= 2000, `the pause (${waits[0]} ms) stays within the longest wait of 2 s`);
@@ -196,11 +196,50 @@ describe('Lead Enrich company data provider (local HTTP server)', () => {
 		assert.equal(enrichmentOf(again).firmographics.status, 'found', 'a failure is asked again next time');
 	});
 
-	it('a refused API key is stated, with what to check', async () => {
-		handler = json(401, { error: 'invalid key' });
-		const r = await run([{ email: 'dana@globex.com' }], { auth: true });
-		assert.match(enrichmentOf(r).firmographics.reason ?? '', /refused the request \(HTTP 401\): check the API key in the "Company Data API" credential/);
-		assert.equal(calls.length, 1, 'no retry of a refused key');
+	/**
+	 * What sales reads (the brief's flags and company line, the Slack, email, SMS and CRM
+	 * renderings) says "Company data unavailable" and nothing technical; the item's firmographics
+	 * keep the detail.
+	 */
+	function assertSalesSeeOnlyUnavailable(r: Awaited<ReturnType<typeof run>>, i = 0) {
+		const e = r.outputs[0][i].json.enrichment as { brief: { flags: string[]; company: { lookup: string } }; renderings: unknown };
+		assert.deepEqual(e.brief.flags.filter((f) => /company/i.test(f)), ['Company data unavailable']);
+		assert.equal(e.brief.company.lookup, 'Company data unavailable');
+		const shown = JSON.stringify([e.brief, e.renderings]);
+		assert.match(JSON.stringify(e.renderings), /Company data unavailable/);
+		for (const technical of [/HTTP \d{3}/, /127\.0\.0\.1/, /credential/i, /configuration/i, /timed out/, /attempt/]) assert.doesNotMatch(shown, technical);
+	}
+
+	for (const status of [401, 403]) {
+		it(`a refused API key (HTTP ${status}) is a configuration error: one request, no retry, sales see "Company data unavailable"`, async () => {
+			handler = json(status, { error: 'invalid key' });
+			const r = await run([{ email: 'dana@globex.com' }, { email: 'lee@initech.example' }, { email: 'kim@globex.com' }], { auth: true });
+			assert.equal(r.error, undefined, 'the leads carry on');
+			assert.equal(r.outputs[0].length, 3);
+			const firm = enrichmentOf(r).firmographics;
+			assert.equal(firm.status, 'failed');
+			assert.equal((firm as { configuration?: boolean }).configuration, true);
+			assert.match(firm.reason ?? '', new RegExp(`^Configuration error: 127\\.0\\.0\\.1 refused the credential \\(HTTP ${status}\\)\\. Check the API key in the "Company Data API" credential`));
+			assert.equal(calls.length, 1, 'one request: a refused key is not retried, nor tried again for the next company');
+			assert.deepEqual(waits, [], 'no back-off');
+			for (let i = 0; i < 3; i++) {
+				assert.equal(enrichmentOf(r, i).firmographics.reason, firm.reason);
+				assertSalesSeeOnlyUnavailable(r, i);
+			}
+		});
+	}
+
+	it('Authentication set to the credential but none selected: a configuration error, no request at all', async () => {
+		handler = json(200, CLEARBIT_GLOBEX);
+		const r = await run([{ email: 'dana@globex.com' }], { auth: true, withoutCredential: true });
+		assert.equal(r.error, undefined, 'the lead carries on');
+		const firm = enrichmentOf(r).firmographics;
+		assert.equal(firm.status, 'failed');
+		assert.equal((firm as { configuration?: boolean }).configuration, true);
+		assert.match(firm.reason ?? '', /^Configuration error: Authentication is set to "Company Data API" but the credential cannot be used \(.+\)\. Select or create a "Company Data API" credential/);
+		assert.equal(calls.length, 0, 'a missing credential is not a network error to retry');
+		assert.deepEqual(waits, []);
+		assertSalesSeeOnlyUnavailable(r);
 	});
 
 	it('free-mail addresses skip the lookup', async () => {

@@ -94,7 +94,8 @@ export function buildBrief(input: BriefInput, classify: Classifier, config: Brie
 	if (input.recency.goneDark.goneDark) flags.push(`Gone dark: ${input.recency.goneDark.reason}`);
 	if (input.recency.trend.trend === 'cooling') flags.push(`Cooling: ${input.recency.trend.reason}`);
 	if (input.freeMail) flags.push('Personal (free-mail) email address');
-	if (input.firmographics.status === 'failed') flags.push(`Company data unavailable: ${input.firmographics.reason}`);
+	// What went wrong is for whoever runs the workflow (the item's firmographics.reason), not for sales.
+	if (input.firmographics.status === 'failed') flags.push(COMPANY_DATA_UNAVAILABLE);
 
 	const funding = firm?.funding
 		? [firm.funding.stage, firm.funding.totalUsd !== undefined ? `${formatUsd(firm.funding.totalUsd)} raised` : undefined].filter(Boolean).join(', ')
@@ -135,7 +136,7 @@ export function buildBrief(input: BriefInput, classify: Classifier, config: Brie
 			...(firm?.techStack ? { techStack: firm.techStack.slice(0, 10) } : {}),
 			...(funding ? { funding } : {}),
 			...(firm?.description ? { description: firm.description } : {}),
-			lookup: input.firmographics.status === 'found' ? `from ${input.firmographics.source}` : input.firmographics.reason,
+			lookup: lookupText(input.firmographics),
 		},
 		talkingPoints: talkingPoints(engaged, config, classify),
 		flags,
@@ -143,6 +144,23 @@ export function buildBrief(input: BriefInput, classify: Classifier, config: Brie
 		asOf: new Date(now).toISOString(),
 		asOfLocal: local(now, 'd LLL yyyy, HH:mm ZZZZ'),
 	};
+}
+
+/** The only words a brief has for a failed company lookup; the reason stays in the item's firmographics. */
+export const COMPANY_DATA_UNAVAILABLE = 'Company data unavailable';
+
+/** Where the company facts came from, in words for sales: no status codes, no error text. */
+function lookupText(outcome: FirmographicsOutcome): string {
+	switch (outcome.status) {
+		case 'found':
+			return `from ${outcome.source}`;
+		case 'failed':
+			return COMPANY_DATA_UNAVAILABLE;
+		case 'notFound':
+			return 'No company data found';
+		case 'skipped':
+			return outcome.reason;
+	}
 }
 
 /** Score lines grouped by rule (an engagement rule has a line per activity), largest effect first. */

@@ -24,7 +24,9 @@ export interface Firmographics {
 /** What became of the lookup; a failure is stated, never thrown: it must not block the hand-off. */
 export type FirmographicsOutcome =
 	| { status: 'found'; data: Firmographics; source: string }
-	| { status: 'skipped' | 'notFound' | 'failed'; reason: string };
+	| { status: 'skipped' | 'notFound'; reason: string }
+	/** `configuration`: the credential is missing or refused, for the user to fix; never retried. */
+	| { status: 'failed'; reason: string; configuration?: true };
 
 /** Field paths into a provider's response. */
 export interface FirmographicsMapping {
@@ -226,9 +228,22 @@ export interface RetryInput {
 	now: number;
 }
 
-export type RetryDecision = { retry: true; delayMs: number; reason: string } | { retry: false; reason: string };
+export type RetryDecision = { retry: true; delayMs: number; reason: string } | { retry: false; reason: string; configuration?: true };
 
 const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** The failure reason when Authentication names the credential but none is selected or it cannot be read. */
+export function credentialMissingReason(detail: string): string {
+	return `Configuration error: Authentication is set to "Company Data API" but the credential cannot be used (${detail}). Select or create a "Company Data API" credential in Lead Enrich, or set Authentication to None.`;
+}
+
+/** Answers that mean the credential is missing or refused: asking again cannot help, the user must fix it. */
+export const CREDENTIAL_REFUSED_STATUS: ReadonlySet<number> = new Set([401, 403, 407]);
+
+/** The failure reason for a refused credential; the brief shows only "Company data unavailable". */
+export function credentialRefusedReason(providerName: string, status: number): string {
+	return `Configuration error: ${providerName} refused the credential (HTTP ${status}). Check the API key in the "Company Data API" credential, and that Authentication is set to use it.`;
+}
 
 /**
  * Whether the node should call the provider again, and after how long. Deterministic (no jitter):
@@ -241,6 +256,7 @@ export function retryDecision(input: RetryInput, policy: Partial<RetryPolicy> = 
 		const status = input.status ?? 0;
 		if (status >= 200 && status < 300) return { retry: false, reason: 'success' };
 		if (status === 404) return { retry: false, reason: 'HTTP 404: the provider does not know this domain' };
+		if (CREDENTIAL_REFUSED_STATUS.has(status)) return { retry: false, configuration: true, reason: `HTTP ${status}: configuration error, the provider refused the credential: not retried` };
 		if (!RETRYABLE_STATUS.has(status)) return { retry: false, reason: `${what}: not worth retrying` };
 	}
 	if (input.attempt >= maxAttempts) return { retry: false, reason: `${what} after ${input.attempt} attempt${input.attempt === 1 ? '' : 's'}: giving up` };

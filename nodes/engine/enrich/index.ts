@@ -5,7 +5,7 @@ export { attribute, creditsBy, touchesOf, touchWeights, ATTRIBUTION_MODELS, MODE
 export * from './firmographics';
 export { buildProfile, buyingStage, STAGE_LABELS, type BehaviouralProfile, type BuyingStage } from './profile';
 export { buildRecency, trendOf, TREND_LABELS, type Recency, type Trend } from './recency';
-export { BRIEF_KEYS, withoutPersonalData, type SalesBrief, type Signal } from './brief';
+export { BRIEF_KEYS, COMPANY_DATA_UNAVAILABLE, withoutPersonalData, type SalesBrief, type Signal } from './brief';
 export { compileTemplate, type Template } from './template';
 export { compileTopics, DEFAULT_TOPICS, type TopicRule } from './topics';
 export { compileClassifier, DEFAULT_ACTIVITY_LABELS } from './activities';

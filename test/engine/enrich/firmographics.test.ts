@@ -118,7 +118,9 @@ describe('provider URL and lookup table', () => {
 		assert.deepEqual(e.enrich({ email: 'j@globex.com' }, [], undefined, ctx).firmographics, { status: 'notFound', reason: 'globex.com is not in the lookup table' });
 		assert.equal(e.enrich({ email: 'j@acme.com' }, [], undefined, { ...ctx, firmographics: { name: 'Acme Inc.' } }).brief.who.company, 'Acme Inc.');
 		const failed = e.enrich({ email: 'j@acme.com' }, [], undefined, { ...ctx, firmographics: { status: 'failed', reason: 'HTTP 500 after 3 attempts' } });
-		assert.ok(failed.brief.flags.includes('Company data unavailable: HTTP 500 after 3 attempts'));
+		assert.ok(failed.brief.flags.includes('Company data unavailable'));
+		assert.ok(!JSON.stringify([failed.brief, failed.renderings]).includes('HTTP 500'), 'the reason stays out of what sales reads');
+		assert.equal(failed.firmographics.status === 'failed' && failed.firmographics.reason, 'HTTP 500 after 3 attempts');
 	});
 });
 
@@ -152,6 +154,10 @@ describe('retry decision', () => {
 		assert.equal(retryDecision({ status: 200, attempt: 1, now }).retry, false);
 		assert.match(retryDecision({ status: 404, attempt: 1, now }).reason, /does not know this domain/);
 		assert.equal(retryDecision({ status: 401, attempt: 1, now }).retry, false);
+		for (const status of [401, 403, 407]) {
+			const d = retryDecision({ status, attempt: 1, now });
+			assert.deepEqual(d.retry === false && { configuration: d.configuration, reason: d.reason }, { configuration: true, reason: `HTTP ${status}: configuration error, the provider refused the credential: not retried` });
+		}
 		const d = retryDecision({ status: 503, retryAfter: 'soon', attempt: 1, now });
 		assert.equal(d.retry && d.delayMs, 500);
 	});
