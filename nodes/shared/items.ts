@@ -52,6 +52,16 @@ export interface Routed {
 	json: IDataObject;
 }
 
+/** What an execution's `prepare` took and gives back when its item loop ends (store leases). */
+const afterItems = new WeakMap<IExecuteFunctions, Array<() => void>>();
+
+/** Runs `done` when this execution's item loop (processItems) is over, however it ended. */
+export function whenItemsDone(ctx: IExecuteFunctions, done: () => void): void {
+	const list = afterItems.get(ctx);
+	if (list) list.push(done);
+	else afterItems.set(ctx, [done]);
+}
+
 /**
  * The item loop every node shares. `prepare` runs once per execution (compile the protocol,
  * open the store); if it fails, the run stops, or under "continue on fail" every item leaves
@@ -70,6 +80,22 @@ export async function processItems<P>(
 	prepare: () => P | Promise<P>,
 	handle: (item: INodeExecutionData, itemIndex: number, prepared: P) => Routed | Promise<Routed>,
 	failedOutput = 0,
+): Promise<INodeExecutionData[][]> {
+	try {
+		return await processEach(ctx, outputCount, prepare, handle, failedOutput);
+	} finally {
+		const done = afterItems.get(ctx) ?? [];
+		afterItems.delete(ctx);
+		for (const give of done) give();
+	}
+}
+
+async function processEach<P>(
+	ctx: IExecuteFunctions,
+	outputCount: number,
+	prepare: () => P | Promise<P>,
+	handle: (item: INodeExecutionData, itemIndex: number, prepared: P) => Routed | Promise<Routed>,
+	failedOutput: number,
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);

@@ -7,6 +7,7 @@ import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { openStore, storeConfigFromCredential, StoreError, type HandoffStore } from '../store';
 import type { StoreErrorCode } from '../store/errors';
 import { CREDENTIAL_TEST_NAME, leadHandoffStoreConnectionTest } from '../store/credentialTest';
+import { whenItemsDone } from './items';
 
 /**
  * A node using the store declares, literally (the community lint rule reads it from the source):
@@ -17,10 +18,19 @@ export const STORE_CREDENTIAL_TYPE = 'leadHandoffStoreApi';
 /** For `methods.credentialTest`: a database is no HTTP API, so the node runs the test. */
 export const storeCredentialTest = { [CREDENTIAL_TEST_NAME]: leadHandoffStoreConnectionTest };
 
-/** The process's open store for the node's credential; store errors become the node's errors. */
+/**
+ * The process's open store for the node's credential, held until the node's item loop is done
+ * (processItems gives it back); store errors become the node's errors. The store is keyed by the
+ * credential itself: when its data changes, this execution opens the new store and the old one
+ * closes once the executions still using it are done.
+ */
 export async function openStoreFor(ctx: IExecuteFunctions): Promise<HandoffStore> {
 	try {
-		return await openStore(storeConfigFromCredential(await ctx.getCredentials(STORE_CREDENTIAL_TYPE)));
+		const credential = ctx.getNode().credentials?.[STORE_CREDENTIAL_TYPE];
+		const id = credential?.id ?? credential?.name;
+		const lease = await openStore(storeConfigFromCredential(await ctx.getCredentials(STORE_CREDENTIAL_TYPE)), id ? { owner: `credential:${id}` } : {});
+		whenItemsDone(ctx, lease.release);
+		return lease.store;
 	} catch (error) {
 		throw storeOpenError(ctx, error);
 	}

@@ -1,7 +1,9 @@
 /**
- * Opening the handoff store. `openStore` hands out one open store per configuration per process:
+ * Opening the handoff store. `openStore` hands out the process's shared store for a credential:
  * n8n runs a node once per execution, and opening a pool (or a file, and checking migrations)
- * every time would be slow. Nodes call `openStore` and never close it.
+ * every time would be slow. A node leases it for one execution and gives it back at the end;
+ * when the credential changes (a rotated password, another host), the next execution opens the
+ * new store and the old one closes as soon as the executions still using it are done.
  */
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
@@ -74,43 +76,134 @@ export function createStore(config: StoreConfig, options: OpenOptions = {}): Pro
 	return open(config, options);
 }
 
-const registry = new Map<string, Promise<HandoffStore>>();
+/** The shared store for one configuration, and who is using it. */
+interface Shared {
+	/** Whose store it is: the credential's owner key, or the store's target. */
+	readonly owner: string;
+	/** Hash of the whole configuration (passwords included, so not kept in clear). */
+	readonly configuration: string;
+	readonly store: Promise<HandoffStore>;
+	opened: boolean;
+	/** Executions holding a lease. */
+	holders: number;
+	/** Replaced by a newer configuration of the same owner: closes when no one holds it. */
+	retired: boolean;
+	closing?: Promise<void>;
+}
 
-function registryKey(config: StoreConfig, env: StoreEnvironment): string {
+/** The current store of each owner. */
+const current = new Map<string, Shared>();
+/** Every shared store not yet closed: current ones, and retired ones still held. */
+const live = new Set<Shared>();
+
+export interface StoreLease {
+	readonly store: HandoffStore;
+	/** Gives the store back (once the execution's work is done); repeating it does nothing. */
+	release(): void;
+}
+
+export interface SharedStoreOptions extends OpenOptions {
+	/**
+	 * Whose configuration this is, e.g. `credential:<id>`: a new configuration of the same owner
+	 * replaces its store. Without it, configurations of the same target (file; host, port,
+	 * database and schema) replace each other.
+	 */
+	owner?: string;
+}
+
+function hashOf(config: StoreConfig): string {
 	// Hashed so passwords are not kept as map keys.
-	return createHash('sha256').update(stableStringify(normalise(config, env))).digest('hex');
+	return createHash('sha256').update(stableStringify(config)).digest('hex');
+}
+
+function targetOf(config: StoreConfig): string {
+	return config.kind === 'embedded' ? `embedded:${config.folder}` : `postgres:${config.host}:${config.port}/${config.database}/${config.schema}`;
+}
+
+function closeWhenIdle(shared: Shared): void {
+	if (shared.holders > 0 || shared.closing) return;
+	shared.closing = shared.store.then(
+		(store) => store.close(),
+		() => undefined,
+	);
+	void shared.closing.finally(() => live.delete(shared));
+}
+
+/** The owner's new store is open: every older one closes once its holders are done. */
+function retireOthers(fresh: Shared): void {
+	for (const shared of live) {
+		if (shared.owner !== fresh.owner || shared === fresh || shared.retired) continue;
+		shared.retired = true;
+		closeWhenIdle(shared);
+	}
+}
+
+function forget(shared: Shared): void {
+	live.delete(shared);
+	if (current.get(shared.owner) === shared) current.delete(shared.owner);
+}
+
+function share(owner: string, configuration: string, config: StoreConfig, options: OpenOptions): Shared {
+	// Closed by its user: forgotten, so the next execution opens a new one.
+	const shared: Shared = { owner, configuration, opened: false, holders: 0, retired: false, store: open(config, options, () => forget(shared)) };
+	live.add(shared);
+	current.set(owner, shared);
+	shared.store.then(
+		() => {
+			shared.opened = true;
+			if (current.get(owner) === shared) retireOthers(shared);
+		},
+		() => {
+			// A failed open is not remembered; the owner's previous store, if still open, stays current.
+			live.delete(shared);
+			if (current.get(owner) !== shared) return;
+			const previous = [...live].reverse().find((s) => s.owner === owner && s.opened && !s.retired);
+			if (previous) current.set(owner, previous);
+			else current.delete(owner);
+		},
+	);
+	return shared;
 }
 
 /**
- * The process's shared store for this configuration, opened (and migrated) on first use. A failed
- * open is not remembered, so the next execution tries again after the user fixes the problem.
+ * A lease on the process's shared store for this configuration, opened (and migrated) on first
+ * use. Give it back with `release()` when the execution is done: a store its owner has since
+ * replaced with a new configuration closes when its last lease is given back. A failed open is
+ * not remembered, so the next execution tries again after the user fixes the problem.
  */
-export function openStore(config: StoreConfig, options: OpenOptions = {}): Promise<HandoffStore> {
-	const env = options.env ?? process.env;
-	let key: string;
+export async function openStore(config: StoreConfig, options: SharedStoreOptions = {}): Promise<StoreLease> {
+	const resolved = normalise(config, options.env ?? process.env);
+	const configuration = hashOf(resolved);
+	const owner = options.owner ?? targetOf(resolved);
+	let shared = current.get(owner);
+	if (!shared || shared.configuration !== configuration) shared = share(owner, configuration, resolved, options);
+	const held = shared;
+	held.holders++;
+	let store: HandoffStore;
 	try {
-		key = registryKey(config, env);
+		store = await held.store;
 	} catch (error) {
-		return Promise.reject(error);
+		held.holders--;
+		throw error;
 	}
-	let store = registry.get(key);
-	if (!store) {
-		store = open(config, options, () => {
-			if (registry.get(key) === store) registry.delete(key);
-		});
-		registry.set(key, store);
-		store.catch(() => {
-			if (registry.get(key) === store) registry.delete(key);
-		});
-	}
-	return store;
+	let released = false;
+	return {
+		store,
+		release: () => {
+			if (released) return;
+			released = true;
+			held.holders--;
+			if (held.retired) closeWhenIdle(held);
+		},
+	};
 }
 
-/** Closes every shared store (tests, shutdown). */
+/** Closes every shared store, held or not (tests, shutdown). */
 export async function closeAllStores(): Promise<void> {
-	const stores = [...registry.values()];
-	registry.clear();
-	await Promise.all(stores.map(async (store) => (await store.catch(() => undefined))?.close()));
+	const stores = [...live];
+	live.clear();
+	current.clear();
+	await Promise.all(stores.map(async (shared) => (await shared.store.catch(() => undefined))?.close()));
 }
 
 /** The data of a "Lead Handoff Store" credential, as n8n hands it to a node. */

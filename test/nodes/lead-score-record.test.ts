@@ -3,6 +3,9 @@
  * n8n-core's engine against the real store: the embedded one, and the local PostgreSQL.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { LeadHandoffData } from '../../nodes/LeadHandoffData/LeadHandoffData.node.ts';
@@ -170,6 +173,33 @@ for (const makeBackend of BACKENDS) {
 		});
 	});
 }
+
+describe('a Lead Handoff Store credential whose data changes', () => {
+	/** Whether this process has the file open (Linux: its open file descriptors). */
+	const holdsOpen = (file: string) =>
+		readdirSync('/proc/self/fd').some((fd) => {
+			try {
+				return readlinkSync(path.join('/proc/self/fd', fd)) === file;
+			} catch {
+				return false;
+			}
+		});
+	const root = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-rotate-'));
+	afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+	(process.platform === 'linux' ? it : it.skip)('the next execution uses the new data, and the old store is closed, not kept for the life of n8n', async () => {
+		const run = (folder: string) =>
+			runNode({ node: leadScore, credentials: { leadHandoffStoreApi: { backend: 'embedded', folder } }, parameters: recordParams(), items: [{ email: 'a@b.co', activities: [{ id: 'e1', type: 'email_open', timestamp: '2026-06-14T10:00:00Z' }] }] });
+		const [first, second] = [path.join(root, 'first'), path.join(root, 'second')];
+		assert.equal((await run(first)).outputs[0].length, 1);
+		assert.equal(holdsOpen(path.join(first, 'store.sqlite')), true, 'kept open between executions, for speed');
+		// The user points the same credential at another folder.
+		assert.equal((await run(second)).outputs[0].length, 1);
+		for (let i = 0; i < 100 && holdsOpen(path.join(first, 'store.sqlite')); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		assert.equal(holdsOpen(path.join(first, 'store.sqlite')), false, 'the store of the old data is closed');
+		assert.equal(holdsOpen(path.join(second, 'store.sqlite')), true);
+	});
+});
 
 describe('Lead Score with an unreachable store', () => {
 	it('says which database it could not reach, before any item is processed', async () => {

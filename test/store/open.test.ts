@@ -4,7 +4,7 @@
  * time and from the credential's "Test" button).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,16 +104,111 @@ describe('embedded store location and sharing', () => {
 		const env = { N8N_USER_FOLDER: tmp };
 		await rejectsWith(openStore({ kind: 'embedded', folder }, { env: { ...env, EXECUTIONS_MODE: 'queue' } }), 'queue-mode', /queue mode/);
 		const [a, b] = await Promise.all([openStore({ kind: 'embedded', folder }, { env }), openStore({ kind: 'embedded', folder: `${folder}/` }, { env })]);
-		assert.equal(a, b);
+		assert.equal(a.store, b.store);
 		const other = await openStore({ kind: 'embedded', folder: path.join(tmp, 'shared-2') }, { env });
-		assert.notEqual(a, other);
+		assert.notEqual(a.store, other.store);
 		await closeAllStores();
-		await rejectsWith(a.ping(), 'closed', /is closed/);
+		await rejectsWith(a.store.ping(), 'closed', /is closed/);
 		const reopened = await openStore({ kind: 'embedded', folder }, { env });
-		assert.notEqual(reopened, a);
-		await reopened.ping();
+		assert.notEqual(reopened.store, a.store);
+		await reopened.store.ping();
 	});
 });
+
+/** Whether this process has the file open (Linux: its open file descriptors). */
+function holdsOpen(file: string): boolean {
+	return readdirSync('/proc/self/fd').some((fd) => {
+		try {
+			return readlinkSync(path.join('/proc/self/fd', fd)) === file;
+		} catch {
+			return false;
+		}
+	});
+}
+
+describe('a credential whose data changes', () => {
+	const linuxIt = process.platform === 'linux' ? it : it.skip;
+	afterEach(closeAllStores);
+
+	linuxIt('the old store closes once the executions using it are done; they finish on it', async () => {
+		const owner = 'credential:cred-1';
+		const before = await openStore({ kind: 'embedded', folder: path.join(tmp, 'rotate-a') }, { owner });
+		const oldFile = before.store.location;
+		await before.store.recordActivities('default', 'lead-1', [{ key: 'e1', type: 'page_view', at: 1, data: {} }]);
+		// The credential now names another folder; an execution still runs on the old store.
+		const after = await openStore({ kind: 'embedded', folder: path.join(tmp, 'rotate-b') }, { owner });
+		assert.notEqual(after.store, before.store);
+		assert.deepEqual(await before.store.recordActivities('default', 'lead-1', [{ key: 'e2', type: 'page_view', at: 2, data: {} }]), { inserted: 1, duplicates: 0 }, 'the running execution carries on');
+		assert.equal(holdsOpen(oldFile), true);
+		before.release();
+		await eventually(() => !holdsOpen(oldFile), 'the old file is closed');
+		await rejectsWith(before.store.ping(), 'closed', /is closed/);
+		// The new store is the credential's from now on.
+		const again = await openStore({ kind: 'embedded', folder: path.join(tmp, 'rotate-b') }, { owner });
+		assert.equal(again.store, after.store);
+		await again.store.ping();
+	});
+
+	it('a failed open of the new data keeps the old store, and nothing is closed under its holders', async () => {
+		const owner = 'credential:cred-2';
+		const good = await openStore({ kind: 'embedded', folder: path.join(tmp, 'keep') }, { owner });
+		const blocker = path.join(tmp, 'keep-blocker');
+		writeFileSync(blocker, 'a file where a folder should be');
+		await rejectsWith(openStore({ kind: 'embedded', folder: path.join(blocker, 'store') }, { owner }), 'folder', /cannot write/);
+		const same = await openStore({ kind: 'embedded', folder: path.join(tmp, 'keep') }, { owner });
+		assert.equal(same.store, good.store, 'the working store is still the current one');
+		good.release();
+		same.release();
+		await same.store.ping();
+	});
+
+	itWithPostgres('PostgreSQL: a rotated password opens a new pool; the old pool ends after its in-flight work', async () => {
+		pgUser ??= postgresUser()!;
+		const config = postgresConfig(pgUser, schemaName());
+		const owner = 'credential:cred-pg';
+		const before = await openStore(config, { owner });
+		await before.store.decideHandoff({ scope: 'default', leadKey: 'lead-1', eventKey: 'seed', at: 1 }, () => ({ handoff: false, details: {} }));
+		// Another session holds the lead's row, so a hand-off on the old store waits in flight.
+		await withPg(pgUser, async (blocker) => {
+			await blocker.query('BEGIN');
+			await blocker.query(`SELECT * FROM "${config.schema}".handoff_leads WHERE lead_key = 'lead-1' FOR UPDATE`);
+			const blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+			const inFlight = before.store.decideHandoff({ scope: 'default', leadKey: 'lead-1', eventKey: 'e1', at: 2 }, () => ({ handoff: true, details: {} }));
+			const waiting = await eventuallyValue(() => withPg(pgUser!, async (c) => (await c.query('SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [blockerPid])).rows[0]?.pid as number | undefined), 'the old pool waits for the row');
+
+			const rotated = await openStore({ ...config, password: 'rotated' }, { owner });
+			assert.notEqual(rotated.store, before.store);
+			await rotated.store.ping();
+			assert.equal(await connectionAlive(waiting), true, 'the old pool is not ended under its in-flight work');
+
+			await blocker.query('COMMIT');
+			assert.equal((await inFlight).status, 'handedOff', 'the in-flight hand-off finishes on the old store');
+			assert.equal((await before.store.handoffState('default', 'lead-1'))?.handoffCount, 1, 'and the execution can carry on');
+			before.release();
+			await eventually(async () => !(await connectionAlive(waiting)), "the old pool's connection is closed");
+			await rejectsWith(before.store.ping(), 'closed', /is closed/);
+			assert.equal((await rotated.store.handoffState('default', 'lead-1'))?.lastEventKey, 'e1', 'the new store sees the same data');
+		});
+	});
+});
+
+async function connectionAlive(pid: number): Promise<boolean> {
+	return withPg(pgUser!, async (c) => (await c.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 1);
+}
+
+/** Waits for something another part of the system does in its own time, a bounded number of checks. */
+async function eventually(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+	await eventuallyValue(async () => ((await check()) ? true : undefined), what);
+}
+
+async function eventuallyValue<T>(read: () => T | undefined | Promise<T | undefined>, what: string): Promise<T> {
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const value = await read();
+		if (value !== undefined) return value;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	throw new Error(`Not seen: ${what}`);
+}
 
 describe('refusals and error messages', () => {
 	it('refuses the embedded store in queue mode, pointing to PostgreSQL', async () => {
