@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { DateTime } from 'luxon';
 
 import { parseProtocolJson } from '../engine/common/schema';
-import { compileRouter, DEFAULT_TIERS, quietTierIndex, type RoutingProtocol } from '../engine/routing';
+import { compileRouter, DEFAULT_TIERS, quietTierIndex, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
@@ -94,6 +94,8 @@ export class TierRouter implements INodeType {
 						...(duplicate ? { duplicate: true } : {}),
 					});
 				}
+				// Ready for a Slack message: lead data escaped, the no-owner case in words.
+				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));
 				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).
 				const output = routing.duplicate && notRouted !== undefined ? notRouted : tier.index;
 				return { output, json: { ...lead, [outputField]: { ...routing, leadKey } } };
@@ -116,4 +118,10 @@ function readProtocol(ctx: IExecuteFunctions): RoutingProtocol {
 		namedAccounts: rows<{ domain: string; owner: string }>('namedAccounts', 'account'),
 		settings: ctx.getNodeParameter('settings', 0, {}) as RoutingSettings,
 	});
+}
+
+/** Handoff Gate's reasons on the lead, when it passed the gate. */
+function handoffReasons(lead: IDataObject): string[] {
+	const reasons = (lead.handoff as { reasons?: unknown } | undefined)?.reasons;
+	return Array.isArray(reasons) ? reasons.filter((r): r is string => typeof r === 'string') : [];
 }

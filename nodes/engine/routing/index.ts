@@ -25,6 +25,7 @@ export {
 	type Tier,
 } from './protocol';
 export { quietTierIndex } from './quietTier';
+export { routingSlackText, type RoutingForSlack } from './slackText';
 export {
 	compileRouter,
 	type AssignedVia,
