@@ -5,8 +5,8 @@
  *     (the file is the store's own);
  *   - `$1` placeholders become SQLite's numbered `?1` (same numbers, so a parameter may repeat);
  *   - `JSONB` columns are `TEXT` on SQLite, so JSON is parsed on the way out there;
- *   - `SELECT ... FOR UPDATE` (a row lock on PostgreSQL) drops the clause on SQLite, whose write
- *     transactions (BEGIN IMMEDIATE) already exclude every other writer.
+ *   - `SELECT ... FOR UPDATE [SKIP LOCKED]` (a row lock on PostgreSQL) drops the clause on SQLite,
+ *     whose write transactions (BEGIN IMMEDIATE) already exclude every other writer.
  * BIGINT, TEXT, DOUBLE PRECISION, `ON CONFLICT ... DO NOTHING / DO UPDATE` and `RETURNING`
  * mean the same in both.
  */
@@ -60,8 +60,9 @@ export function sqliteDialect(): Dialect {
 			text
 				.replace(/\blh\./g, '')
 				.replace(/\bJSONB\b/g, 'TEXT')
-				// Row locks: SQLite has none, and needs none: BEGIN IMMEDIATE already excludes every other writer.
-				.replace(/\s+FOR UPDATE\b/g, '')
+				// Row locks: SQLite has none, and needs none: BEGIN IMMEDIATE already excludes every other writer
+				// (so there is nothing to skip either: a second poller waits, then finds the rows claimed).
+				.replace(/\s+FOR UPDATE(\s+SKIP LOCKED)?\b/g, '')
 				.replace(/\$(\d+)/g, '?$1'),
 		),
 		readJson: (value) => JSON.parse(value as string) as Record<string, unknown>,

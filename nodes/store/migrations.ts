@@ -215,6 +215,67 @@ export const MIGRATIONS: readonly Migration[] = [
 		],
 		leadTables: [],
 	},
+	{
+		version: 5,
+		name: 'SLA timers: timers with their next stage due, fired escalations, kept contacts, policies',
+		statements: [
+			// Policies are content-addressed: a million timers of one tier share one row.
+			`CREATE TABLE lh.sla_policies (
+				policy_key TEXT PRIMARY KEY,
+				policy JSONB NOT NULL,
+				created_at BIGINT NOT NULL
+			)`,
+			`CREATE TABLE lh.sla_timers (
+				scope TEXT NOT NULL,
+				handoff_key TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				owner_id TEXT,
+				team TEXT,
+				tier TEXT NOT NULL,
+				policy_key TEXT NOT NULL,
+				status TEXT NOT NULL,
+				started_at BIGINT NOT NULL,
+				due_at BIGINT NOT NULL,
+				closed_at BIGINT,
+				next_stage TEXT,
+				next_due_at BIGINT,
+				assignment_key TEXT,
+				state JSONB NOT NULL,
+				updated_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, handoff_key)
+			)`,
+			// The poll: an index range over the timers that have a next stage, in due order.
+			`CREATE INDEX sla_timers_next_due ON lh.sla_timers (scope, next_due_at, handoff_key) WHERE next_due_at IS NOT NULL`,
+			`CREATE INDEX sla_timers_by_lead ON lh.sla_timers (lead_key, scope, started_at)`,
+			`CREATE INDEX sla_timers_running_by_owner ON lh.sla_timers (scope, owner_id) WHERE closed_at IS NULL`,
+			`CREATE INDEX sla_timers_running_by_team ON lh.sla_timers (scope, team) WHERE closed_at IS NULL`,
+			`CREATE TABLE lh.sla_escalations (
+				scope TEXT NOT NULL,
+				handoff_key TEXT NOT NULL,
+				stage TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				due_at BIGINT NOT NULL,
+				fired_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, handoff_key, stage)
+			)`,
+			`CREATE INDEX sla_escalations_by_lead ON lh.sla_escalations (lead_key)`,
+			// The lock rows of a lead and of a hand-off, and a contact kept until its timer starts.
+			`CREATE TABLE lh.sla_touches (
+				scope TEXT NOT NULL,
+				touch_on TEXT NOT NULL,
+				lead_key TEXT,
+				touched_at BIGINT,
+				PRIMARY KEY (scope, touch_on)
+			)`,
+			`CREATE INDEX sla_touches_by_lead ON lh.sla_touches (lead_key)`,
+		],
+		// sla_policies holds SLAs, calendars and ladders, nothing about a lead.
+		leadTables: [
+			{ table: 'sla_timers', column: 'lead_key' },
+			{ table: 'sla_escalations', column: 'lead_key' },
+			{ table: 'sla_touches', column: 'lead_key' },
+		],
+	},
 ];
 
 /**

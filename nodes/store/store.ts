@@ -8,6 +8,8 @@ import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
+import * as sla from './sla';
+import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry } from './types';
@@ -270,6 +272,38 @@ export class SqlHandoffStore implements HandoffStore {
 
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number> {
 		return handoffs.closeAssignments(this.driver, scope, leadKey, at);
+	}
+
+	startSlaTimers<T extends SlaTimerRecord>(starts: ReadonlyArray<SlaStart<T>>): Promise<Array<SlaStartOutcome<T>>> {
+		return sla.startSlaTimers(this.driver, starts, this.now());
+	}
+
+	startSlaTimer<T extends SlaTimerRecord>(input: SlaStartInput, decide: SlaStartDecider<T>): Promise<SlaStartOutcome<T>> {
+		return sla.startSlaTimer(this.driver, input, decide, this.now());
+	}
+
+	changeSlaTimers<T extends SlaTimerRecord>(target: SlaTarget, at: number, change: SlaChange<T>, options: { keepContact?: boolean } = {}): Promise<SlaChangeOutcome<T>> {
+		return sla.changeSlaTimers(this.driver, target, at, change, { ...options, now: this.now() });
+	}
+
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options: { limit?: number } = {}): Promise<Array<SlaClaim<T>>> {
+		return sla.claimDueSlaStages(this.driver, scope, now, advance, options.limit);
+	}
+
+	dueSlaTimers<T extends SlaTimerRecord>(scope: string, now: number, options: { limit?: number } = {}): Promise<T[]> {
+		return sla.dueSlaTimers(this.driver, scope, now, options.limit);
+	}
+
+	getSlaTimer<T extends SlaTimerRecord>(scope: string, handoffKey: string): Promise<{ timer: T; policy: Record<string, unknown> } | undefined> {
+		return sla.getSlaTimer(this.driver, scope, handoffKey);
+	}
+
+	listSlaTimers<T extends SlaTimerRecord>(scope: string, options?: SlaListOptions): Promise<T[]> {
+		return sla.listSlaTimers(this.driver, scope, options);
+	}
+
+	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>> {
+		return sla.slaEscalations(this.driver, scope, handoffKey);
 	}
 
 	async ping(): Promise<void> {

@@ -202,6 +202,35 @@ export interface HandoffStore {
 	getCompanyData(provider: string, domain: string, now: number): Promise<CompanyDataEntry | undefined>;
 	/** Caches a provider's answer for a domain until `expiresAt`; a newer answer replaces it. One statement. */
 	putCompanyData(provider: string, domain: string, entry: CompanyDataEntry): Promise<void>;
+	/**
+	 * SLA timers, one per hand-off (see sla.ts). Starts a batch of hand-offs' timers of one scope in
+	 * one transaction: a hand-off that has a timer is a duplicate and changes nothing; each new one
+	 * is decided by the engine, which sees the contacts kept for it and its lead's running timers.
+	 */
+	startSlaTimers<T extends SlaTimerRecord>(starts: ReadonlyArray<SlaStart<T>>): Promise<Array<SlaStartOutcome<T>>>;
+	/** One hand-off's timer; see `startSlaTimers`. */
+	startSlaTimer<T extends SlaTimerRecord>(input: SlaStartInput, decide: SlaStartDecider<T>): Promise<SlaStartOutcome<T>>;
+	/**
+	 * Changes a hand-off's timer, or a lead's (its running ones, else its latest), under their row
+	 * locks: contact, accept, reassign, cancel. The assignments that carry the hand-off's load
+	 * close or move with it. With `keepContact`, a contact for a timer not started yet is kept and
+	 * closes the timer when it starts.
+	 */
+	changeSlaTimers<T extends SlaTimerRecord>(target: SlaTarget, at: number, change: SlaChange<T>, options?: { keepContact?: boolean }): Promise<SlaChangeOutcome<T>>;
+	/**
+	 * Claims the SLA stages due by `now` of up to `limit` (default 1,000) timers of a scope, most
+	 * overdue first, moving each timer on to its next stage; each stage fires exactly once, whatever
+	 * the number of pollers. An index range, not a scan.
+	 */
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number }): Promise<Array<SlaClaim<T>>>;
+	/** The timers whose next stage is due by `now`, most overdue first; claims nothing (manual runs). */
+	dueSlaTimers<T extends SlaTimerRecord>(scope: string, now: number, options?: { limit?: number }): Promise<T[]>;
+	/** A hand-off's timer with its policy, or undefined. */
+	getSlaTimer<T extends SlaTimerRecord>(scope: string, handoffKey: string): Promise<{ timer: T; policy: Record<string, unknown> } | undefined>;
+	/** Timers of a scope by owner, team or lead: the running ones unless `includeClosed`, oldest first. */
+	listSlaTimers<T extends SlaTimerRecord>(scope: string, options?: SlaListOptions): Promise<T[]>;
+	/** The stages a hand-off's timer has fired, oldest first. */
+	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>>;
 	/** Health check used by the credential test: one round trip to the database. */
 	ping(): Promise<void>;
 	/** Schema version (the highest applied migration). */
@@ -240,4 +269,96 @@ export type StoreConfig = EmbeddedStoreConfig | PostgresStoreConfig;
 export interface StoreEnvironment {
 	EXECUTIONS_MODE?: string;
 	N8N_USER_FOLDER?: string;
+}
+
+/** SLA timers (sla.ts). */
+export type SlaTimerStatus = 'open' | 'reassigned' | 'contacted' | 'accepted' | 'cancelled';
+
+export interface SlaStageDue {
+	stage: string;
+	dueAt: number;
+}
+
+/**
+ * What the store reads of a timer. The engine's timer has more (touch times, fired stages,
+ * details); the store keeps all of it and hands it back as it was given.
+ */
+export interface SlaTimerRecord {
+	scope: string;
+	handoffKey: string;
+	leadKey: string;
+	ownerId?: string;
+	team?: string;
+	tier: string;
+	policyKey: string;
+	status: SlaTimerStatus;
+	startedAt: number;
+	dueAt: number;
+	closedAt?: number;
+	/** The stages still to fire, in firing order: the first is the timer's next. */
+	schedule: SlaStageDue[];
+	reassignments?: number;
+}
+
+export interface SlaKeptContact {
+	at: number;
+	/** Kept under the hand-off's key (rather than the lead's). */
+	byHandoff: boolean;
+}
+
+export interface SlaStartInput {
+	scope: string;
+	handoffKey: string;
+	leadKey: string;
+	/** The timer's policy (SLA, calendar, ladder), stored once per key. */
+	policyKey: string;
+	policy: Record<string, unknown>;
+}
+
+/**
+ * Runs inside the start transaction: pure and synchronous. Sees the contacts kept for the
+ * hand-off or the lead, and the lead's other running timers; returns the new timer and those
+ * of the others it changed (a new hand-off supersedes the lead's earlier ones).
+ */
+export type SlaStartDecider<T extends SlaTimerRecord> = (state: { kept: SlaKeptContact[]; running: T[] }) => { timer: T; others?: T[] };
+
+export type SlaStartOutcome<T extends SlaTimerRecord> = { status: 'started'; timer: T; others: T[] } | { status: 'duplicate'; timer: T };
+
+/** One hand-off's timer, or the timers of a lead (its running ones, else its latest). */
+export type SlaTarget = { scope: string; handoffKey: string } | { scope: string; leadKey: string };
+
+/** Runs under the timer's row lock: the changed timer, or undefined for no change. */
+export type SlaChange<T extends SlaTimerRecord> = (timer: T, policy: Record<string, unknown>) => T | undefined;
+
+export interface SlaChangeOutcome<T extends SlaTimerRecord> {
+	/** Every timer found, before and after (the same object when unchanged). */
+	timers: Array<{ before: T; after: T; changed: boolean }>;
+	/** No timer was found and the contact was kept for the timer's start. */
+	kept: boolean;
+}
+
+/** A poll step, pure: the timer with the stages due by `now` fired, and those stages. */
+export type SlaAdvance<T extends SlaTimerRecord> = (timer: T, now: number) => { timer: T; due: SlaStageDue[] };
+
+export interface SlaClaim<T extends SlaTimerRecord> {
+	timer: T;
+	policy: Record<string, unknown>;
+	/** The stages this poll fired, oldest first. */
+	due: SlaStageDue[];
+	firedAt: number;
+}
+
+export interface SlaListOptions {
+	ownerId?: string;
+	team?: string;
+	leadKey?: string;
+	/** Closed timers too (default: running ones only). */
+	includeClosed?: boolean;
+	limit?: number;
+}
+
+/** One start of a batch: the hand-off, and the engine's decision for it. */
+export interface SlaStart<T extends SlaTimerRecord> {
+	input: SlaStartInput;
+	decide: SlaStartDecider<T>;
 }
