@@ -5,6 +5,7 @@
  * evaluation returns words sales can read ("Score 72 ≥ 70 and downloaded a case study
  * (2 days ago)") and the time of its newest evidence (used by the gate's fire-once rule).
  */
+import { countedAt } from '../common/asOf';
 import { domainInList, emailDomain } from '../common/email';
 import { describeValue, LeadDataError, ProtocolError } from '../common/errors';
 import { compilePath } from '../common/paths';
@@ -78,13 +79,15 @@ export interface FieldCondition {
 
 /**
  * What a lead is judged on. `now` is epoch ms: the as-of time; windows end at it and nothing
- * later counts. The score must be as of `now` or earlier (scored then, judged now).
+ * later counts, except, when `live` (the time is now), activity within the clock skew after it,
+ * which counts as now (common/asOf.ts). The score must be as of `now` or earlier (scored then, judged now).
  */
 export interface ConditionInput {
 	lead: Lead;
 	score: LeadScoreResult | undefined;
 	activities: readonly Activity[];
 	now: number;
+	live?: boolean;
 }
 
 export interface Outcome {
@@ -131,7 +134,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 		return (input) => {
 			const score = requireScore(input);
 			const ok = wanted.has(score.grade);
-			return { ok, text: `Grade ${score.grade} ${ok ? 'is' : 'is not'} one of ${list}`, at: ok ? newestEngagement(score, input.now) : undefined };
+			return { ok, text: `Grade ${score.grade} ${ok ? 'is' : 'is not'} one of ${list}`, at: ok ? newestEngagement(input) : undefined };
 		};
 	}
 	if ('fitAtLeast' in condition) {
@@ -140,7 +143,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 			const score = requireScore(input);
 			const letter = score.grade[0] as FitLetter;
 			const ok = FIT_ORDER.indexOf(letter) <= limit;
-			return { ok, text: `Fit grade ${letter} ${ok ? 'is at least' : 'is below'} ${condition.fitAtLeast}`, at: ok ? newestEngagement(score, input.now) : undefined };
+			return { ok, text: `Fit grade ${letter} ${ok ? 'is at least' : 'is below'} ${condition.fitAtLeast}`, at: ok ? newestEngagement(input) : undefined };
 		};
 	}
 	if ('engagementAtLeast' in condition) {
@@ -149,7 +152,7 @@ export function compileCondition(condition: Condition, path: string): CompiledCo
 			const score = requireScore(input);
 			const digit = Number(score.grade[1]);
 			const ok = digit <= limit;
-			return { ok, text: `Engagement level ${digit} ${ok ? 'is at least' : 'is below'} ${limit}`, at: ok ? newestEngagement(score, input.now) : undefined };
+			return { ok, text: `Engagement level ${digit} ${ok ? 'is at least' : 'is below'} ${limit}`, at: ok ? newestEngagement(input) : undefined };
 		};
 	}
 	if ('activity' in condition) return compileActivity(condition, path);
@@ -205,7 +208,7 @@ function compileScore(condition: { score: ScoreMeasure; atLeast?: number; below?
 		if (atLeast !== undefined && !(value >= atLeast)) return { ok: false, text: `${name} ${fmt(value)} < ${fmt(atLeast)}` };
 		if (below !== undefined && !(value < below)) return { ok: false, text: `${name} ${fmt(value)} ≥ ${fmt(below)}` };
 		const parts = [atLeast !== undefined ? `≥ ${fmt(atLeast)}` : '', below !== undefined ? `< ${fmt(below)}` : ''].filter(Boolean);
-		return { ok: true, text: `${name} ${fmt(value)} ${parts.join(' and ')}`, at: newestEngagement(score, input.now) };
+		return { ok: true, text: `${name} ${fmt(value)} ${parts.join(' and ')}`, at: newestEngagement(input) };
 	};
 }
 
@@ -230,14 +233,15 @@ function compileActivity(condition: ActivityCondition, path: string): CompiledCo
 		types.has(normalizeActivityType(a.type)) &&
 		(needles.length === 0 || needles.some((n) => [a.url, a.asset, a.title].some((v) => v !== undefined && v.toLowerCase().includes(n)))) &&
 		(urlPattern === undefined || (a.url !== undefined && urlPattern.test(a.url)));
-	return ({ activities, now }) => {
+	return ({ activities, now, live }) => {
 		const from = windowMs === undefined ? -Infinity : now - windowMs;
 		let count = 0;
 		let last = -Infinity;
 		for (const a of activities) {
-			if (a.at > now || a.at < from || !matches(a)) continue;
+			const at = countedAt(a.at, now, live);
+			if (at === undefined || at < from || !matches(a)) continue;
 			count++;
-			if (a.at > last) last = a.at;
+			if (at > last) last = at;
 		}
 		if (count >= minCount) {
 			const when = relativeTime(last, now);
@@ -263,8 +267,8 @@ function compileVelocity(points: number, days: number): CompiledCondition {
 		else {
 			for (const line of breakdownOf(score, `points gained in ${fmt(days)} days`)) {
 				if (line.group !== 'engagement' || !line.activity) continue;
-				const at = Date.parse(line.activity.at);
-				if (at > from && at <= input.now) gained += line.points;
+				const at = countedAt(Date.parse(line.activity.at), input.now, input.live);
+				if (at !== undefined && at > from) gained += line.points;
 			}
 		}
 		gained = Math.round(gained * 100) / 100;
@@ -272,7 +276,7 @@ function compileVelocity(points: number, days: number): CompiledCondition {
 		return {
 			ok,
 			text: `Gained ${fmt(gained)} points in ${fmt(days)} days (${ok ? '≥' : 'needs'} ${fmt(points)})`,
-			...(ok ? { at: newestEngagement(score, input.now, from) } : {}),
+			...(ok ? { at: newestEngagement(input, from) } : {}),
 		};
 	};
 }
@@ -433,13 +437,13 @@ function breakdownOf(score: LeadScoreResult, neededFor: string): LeadScoreResult
 	throw new LeadDataError('score.breakdown', `the score's breakdown, to tell ${neededFor} (turn on Include Breakdown in Lead Score)`, score.breakdown);
 }
 
-/** The newest activity behind a score's engagement points, in (`from`, `until`]; none without a breakdown. */
-function newestEngagement(score: LeadScoreResult, until: number, from = -Infinity): number | undefined {
+/** When the newest activity behind the score's engagement points counts, in (`from`, `now`]; none without a breakdown. */
+function newestEngagement(input: ConditionInput, from = -Infinity): number | undefined {
 	let newest: number | undefined;
-	for (const line of Array.isArray(score.breakdown) ? score.breakdown : []) {
+	for (const line of Array.isArray(input.score?.breakdown) ? input.score.breakdown : []) {
 		if (line.group !== 'engagement' || !line.activity) continue;
-		const at = Date.parse(line.activity.at);
-		if (at > from && at <= until && (newest === undefined || at > newest)) newest = at;
+		const at = countedAt(Date.parse(line.activity.at), input.now, input.live);
+		if (at !== undefined && at > from && (newest === undefined || at > newest)) newest = at;
 	}
 	return newest;
 }

@@ -1,3 +1,4 @@
+import type { AsOfOptions } from '../common/asOf';
 import { ProtocolError } from '../common/errors';
 import { assertMatchesSchema } from '../common/schema';
 import { MS_PER_DAY, relativeTime } from '../common/time';
@@ -47,7 +48,8 @@ export interface GateResult {
 
 export interface CompiledGate {
 	readonly cooldownDays: number;
-	evaluate(lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number): GateResult;
+	/** Judged as of `now`, a set time unless `options.live` says it is now (see common/asOf.ts). */
+	evaluate(lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number, options?: AsOfOptions): GateResult;
 }
 
 export const DEFAULT_COOLDOWN_DAYS = 90;
@@ -146,8 +148,8 @@ export function compileGate(input: unknown = DEFAULT_GATE): CompiledGate {
 
 	return {
 		cooldownDays,
-		evaluate(lead, score, activities, now) {
-			const input = { lead, score, activities, now };
+		evaluate(lead, score, activities, now, options = {}) {
+			const input = { lead, score, activities, now, live: options.live };
 			const fire = (rules: CompiledRule[]) =>
 				rules.flatMap((rule): Array<FiredRule & { yieldsToIntent: boolean }> => {
 					const outcome = rule.test(input);

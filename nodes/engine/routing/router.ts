@@ -3,6 +3,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { compileCalendar, describeSla, dueTime, type BusinessCalendar, type Sla } from '../calendar';
 import calendarSchema from '../calendar/calendar.schema.json';
 import { emailDomain } from '../common/email';
+import type { AsOfOptions } from '../common/asOf';
 import { ProtocolError } from '../common/errors';
 import { compilePath } from '../common/paths';
 import { assertMatchesSchema } from '../common/schema';
@@ -102,7 +103,7 @@ export interface CompiledRouter {
 	readonly tierNames: readonly string[];
 	readonly calendar: BusinessCalendar;
 	/** First tier whose condition holds, with its SLA due time from `now`; undefined when none does. */
-	tierOf(lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number): TierResult | undefined;
+	tierOf(lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number, options?: AsOfOptions): TierResult | undefined;
 	/** The named account owner or the team for a lead (the store locks this team's counter). */
 	teamFor(lead: Lead): TeamChoice;
 	/** The owner of a lead, given the store's counters and loads (read under lock). */
@@ -113,6 +114,7 @@ export interface CompiledRouter {
 		activities: readonly Activity[],
 		now: number,
 		state?: RoutingState,
+		options?: AsOfOptions,
 	): { tier: TierResult | undefined; owner?: OwnerResult };
 }
 
@@ -262,8 +264,8 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 		return toFallback(team.fallback ?? fallback, { ...base, reasons: [choice.reason, `Nobody in team ${team.name} is available`] });
 	};
 
-	const tierOf = (lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number): TierResult | undefined => {
-		const input: ConditionInput = { lead, score, activities, now };
+	const tierOf = (lead: Lead, score: LeadScoreResult | undefined, activities: readonly Activity[], now: number, options: AsOfOptions = {}): TierResult | undefined => {
+		const input: ConditionInput = { lead, score, activities, now, live: options.live };
 		for (const { tier, index, test } of tiers) {
 			const outcome = test?.(input);
 			if (outcome && !outcome.ok) continue;
@@ -286,8 +288,8 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 		tierOf,
 		teamFor,
 		assign,
-		route(lead, score, activities, now, state) {
-			const tier = tierOf(lead, score, activities, now);
+		route(lead, score, activities, now, state, options) {
+			const tier = tierOf(lead, score, activities, now, options);
 			if (!tier || !tier.assign) return { tier };
 			return { tier, owner: assign(lead, now, state) };
 		},

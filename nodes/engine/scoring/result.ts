@@ -17,7 +17,10 @@ export interface ScoreLine {
 	points: number;
 	/** The rule's rationale, in words sales and marketing agreed on. */
 	why: string;
-	/** For engagement rules: the activity that earned the points. */
+	/**
+	 * For engagement rules: the activity that earned the points, `at` the time it counted at (its
+	 * stamp, or the as-of time for activity stamped within the clock skew after a live as-of).
+	 */
 	activity?: { type: string; at: string; url?: string; asset?: string; campaign?: string };
 }
 
@@ -37,4 +40,11 @@ export interface LeadScoreResult {
 	modelId: string;
 	/** ISO time the score was computed for (decay and windows are measured from it). */
 	asOf: string;
+	/**
+	 * True when `asOf` is the time the lead was scored (Score As Of empty) rather than a time set to
+	 * replay history: activity stamped within the clock skew after it counted as happening then.
+	 */
+	asOfLive?: boolean;
+	/** Why activities were not counted, when some were: "1 activity dated after now (clock skew over 5 min)". */
+	ignored?: string;
 }

@@ -1,3 +1,4 @@
+import { activitiesAsOf, ignoredNote, type AsOfOptions } from '../common/asOf';
 import { domainInList, emailDomain, isFreeMailDomain } from '../common/email';
 import { LeadDataError } from '../common/errors';
 import { compilePath } from '../common/paths';
@@ -45,10 +46,13 @@ export interface LeadScorer {
 	rawActivities(lead: Lead): unknown[];
 	/** Reads one activity entry; `path` names it in errors. */
 	readActivity(entry: unknown, path: string, zone: string): Activity;
-	/** Scores a lead whose activities were read already (the stateful mode reads them from the ledger). */
-	scoreWith(lead: Lead, activities: readonly Activity[], asOf: number): LeadScoreResult;
+	/**
+	 * Scores a lead whose activities were read already (the stateful mode reads them from the ledger).
+	 * `asOf` is a set time unless `options.live` says it is now (see common/asOf.ts).
+	 */
+	scoreWith(lead: Lead, activities: readonly Activity[], asOf: number, options?: AsOfOptions): LeadScoreResult;
 	/** Reads the lead's own activities and scores it. */
-	score(lead: Lead, asOf: number, zone: string): LeadScoreResult;
+	score(lead: Lead, asOf: number, zone: string, options?: AsOfOptions): LeadScoreResult;
 	/** Names of the thresholds a total reaches. */
 	thresholdsReached(total: number): string[];
 }
@@ -112,11 +116,13 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 		return activity;
 	};
 
-	const scoreWith = (lead: Lead, activities: readonly Activity[], asOf: number): LeadScoreResult => {
+	const scoreWith = (lead: Lead, activities: readonly Activity[], asOf: number, options: AsOfOptions = {}): LeadScoreResult => {
 		const lines: CentLine[] = [];
 		for (const { rule, test } of fit) if (test(lead)) lines.push(attributeLine(rule, 'fit'));
-		// As of `asOf`: what happened later does not count, so history is scored as it stood.
-		const byType = groupNewestFirst(activities, asOf);
+		// As of `asOf`: what happened later does not count, so history is scored as it stood;
+		// live, activity within the clock skew counts as now.
+		const { counted, ignored } = activitiesAsOf(activities, asOf, options.live);
+		const byType = groupNewestFirst(counted);
 		for (const rule of engagement) pushEngagementLines(rule, byType, asOf, lines);
 		for (const { rule, test } of negative) if (test(lead)) lines.push(attributeLine(rule, 'negative'));
 
@@ -138,11 +144,12 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 			lines.push({ rule: 'cap:totalMin', label: 'Total floor', group: 'cap', cents: toCents(totalMin) - uncapped, why: `Total score floored at ${totalMin}` });
 		}
 		const totalCents = lines.reduce((total, line) => total + line.cents, 0);
-		// The velocity window ends at `asOf`; no line is later (see groupNewestFirst).
+		// The velocity window ends at `asOf`; no line is later (see activitiesAsOf).
 		const velocityCents = lines.reduce(
 			(total, line) => (line.group === 'engagement' && line.at !== undefined && line.at > asOf - velocityMs ? total + line.cents : total),
 			0,
 		);
+		const note = ignoredNote(ignored, options.live);
 		const fitWithNegative = fromCents(fitCents + negativeCents);
 		const engagementPoints = fromCents(engagementCents);
 		const letter: FitLetter = fitWithNegative >= fitA ? 'A' : fitWithNegative >= fitB ? 'B' : fitWithNegative >= fitC ? 'C' : 'D';
@@ -158,6 +165,8 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 			breakdown: lines.map(({ cents, at: _at, ...line }) => ({ ...line, points: fromCents(cents) })),
 			modelId,
 			asOf: new Date(asOf).toISOString(),
+			...(options.live ? { asOfLive: true } : {}),
+			...(note === undefined ? {} : { ignored: note }),
 		};
 	};
 
@@ -170,7 +179,7 @@ export function compileScorer(protocolInput: unknown): LeadScorer {
 		rawActivities,
 		readActivity,
 		scoreWith,
-		score: (lead, asOf, zone) => scoreWith(lead, readActivities(lead, zone), asOf),
+		score: (lead, asOf, zone, options) => scoreWith(lead, readActivities(lead, zone), asOf, options),
 		thresholdsReached,
 	};
 }
@@ -233,11 +242,10 @@ function pushEngagementLines(compiled: CompiledEngagementRule, byType: Map<strin
 	}
 }
 
-/** The lead's activities up to `until`, by type, newest first: each engagement rule then reads only its own. */
-function groupNewestFirst(activities: readonly Activity[], until: number): Map<string, Activity[]> {
+/** The lead's activities by type, newest first: each engagement rule then reads only its own. */
+function groupNewestFirst(activities: readonly Activity[]): Map<string, Activity[]> {
 	const byType = new Map<string, Activity[]>();
 	for (const activity of activities) {
-		if (activity.at > until) continue;
 		const list = byType.get(activity.type);
 		if (list) list.push(activity);
 		else byType.set(activity.type, [activity]);
