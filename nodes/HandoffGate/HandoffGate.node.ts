@@ -69,7 +69,7 @@ export class HandoffGate implements INodeType {
 			async (item, i, { gate, options, reader, outputField, store }) => {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
-				const now = reader.evaluateAt(lead, this.getNodeParameter('options.evaluateAt', i, ''));
+				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
 				const eventKey = reader.eventKey(lead, this.getNodeParameter('options.eventKey', i, ''), [outputField, 'routing']);
 				if (options.recycledAtField) {
 					const recycled = getPath(lead, options.recycledAtField);
@@ -77,7 +77,7 @@ export class HandoffGate implements INodeType {
 						await store.recycleLead(reader.scope, leadKey, parseTimestamp(recycled, options.recycledAtField, zone));
 					}
 				}
-				const result = gate.evaluate(lead, reader.score(lead), reader.activities(lead), now);
+				const result = gate.evaluate(lead, reader.score(lead), reader.activities(lead), now, { live });
 				let verdict: GateVerdict = { result, output: result.decision };
 				let handedOff: IDataObject = {};
 				if (result.decision === 'handoff') {

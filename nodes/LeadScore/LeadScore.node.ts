@@ -10,7 +10,7 @@ import {
 import { withPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { compileScorer, leadKeyOf } from '../engine/scoring';
-import { asOfReader } from '../shared/asOf';
+import { liveAsOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
 import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
@@ -53,20 +53,20 @@ export class LeadScore implements INodeType {
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
-					asOfFor: asOfReader(this, zone, 'Score As Of'),
+					asOfFor: liveAsOfReader(this, zone, 'Score As Of'),
 				};
 			},
 			async (item, i, { scorer, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
-				const asOf = asOfFor(i);
+				const { at: asOf, live } = asOfFor(i);
 				let json: IDataObject = item.json;
 				let score: IDataObject;
 				if (store) {
 					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
-					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone);
+					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone, { live });
 					score = { ...result.score, ...result.history };
 					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
 				} else {
-					score = { ...scorer.score(item.json, asOf, zone) };
+					score = { ...scorer.score(item.json, asOf, zone, { live }) };
 				}
 				if (!includeBreakdown) delete score.breakdown;
 				return { output: 0, json: { ...json, [outputField]: score } };

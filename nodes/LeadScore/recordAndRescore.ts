@@ -13,6 +13,7 @@ import {
 	type LeadScoreResult,
 	type ScoreHistory,
 } from '../engine/scoring';
+import type { AsOfOptions } from '../engine/common/asOf';
 import type { Lead } from '../engine/common/types';
 import type { HandoffStore } from '../store';
 
@@ -24,11 +25,12 @@ export async function recordAndRescore(
 	leadKey: string,
 	asOf: number,
 	zone: string,
+	options: AsOfOptions = {},
 ): Promise<{ score: LeadScoreResult; history: ScoreHistory; ledger: Array<Record<string, unknown>> }> {
 	const incoming = ledgerEntries(scorer, lead, zone);
 	const recorded = await store.recordActivities(scope, leadKey, incoming);
 	const ledger = await store.listActivities(scope, leadKey);
-	const score = scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf);
+	const score = scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf, options);
 	const snapshotKey = snapshotKeyOf(score, ledger.map((row) => row.key));
 	const previous = await store.latestScore(scope, leadKey, { excluding: snapshotKey });
 	const { firstCrossed } = await store.saveScore(

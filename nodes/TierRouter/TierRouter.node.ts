@@ -68,8 +68,8 @@ export class TierRouter implements INodeType {
 			async (item, i, { router, plan, reader, outputField, store }) => {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
-				const now = reader.evaluateAt(lead, this.getNodeParameter('options.evaluateAt', i, ''));
-				const tier = router.tierOf(lead, reader.score(lead), reader.activities(lead), now);
+				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
+				const tier = router.tierOf(lead, reader.score(lead), reader.activities(lead), now, { live });
 				if (!tier) throw new Error(`No tier matched the lead; make the last tier one without conditions (e.g. Nurture) so every lead has a tier`);
 				const routing: IDataObject = {
 					tier: tier.name,

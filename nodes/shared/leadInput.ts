@@ -13,6 +13,8 @@ import { parseTimestamp } from '../engine/common/time';
 import type { Activity, Lead } from '../engine/common/types';
 import { compileScorer, DEFAULT_FIELDS, leadKeyOf, type LeadScoreResult } from '../engine/scoring';
 import { DEFAULT_SCOPE } from '../store/scope';
+import type { NodeAsOf } from './asOf';
+import { clock } from './clock';
 
 export interface LeadInputOptions {
 	scoreField?: string;
@@ -93,6 +95,11 @@ export interface LeadReader {
 	activities(lead: Lead): Activity[];
 	/** Epoch ms: the fixed option, else the score's asOf, else now. */
 	evaluateAt(lead: Lead, fixed: unknown): number;
+	/**
+	 * The same time, and whether it is live: now, or the time of a score that was live (Score As
+	 * Of empty). A fixed option, or a score as of a set time, replays history.
+	 */
+	asOf(lead: Lead, fixed: unknown): NodeAsOf;
 	/** The event's idempotency key (see the engine's eventKeyOf); `leave` names fields this node adds. */
 	eventKey(lead: Lead, given: unknown, leave: string[]): string;
 }
@@ -126,17 +133,20 @@ export function leadReader(options: LeadInputOptions, zone: string): LeadReader 
 		}
 		return value as LeadScoreResult;
 	};
+	const asOf = (lead: Lead, fixed: unknown): NodeAsOf => {
+		if (fixed !== undefined && fixed !== null && fixed !== '') return { at: parseTimestamp(fixed, 'Evaluate As Of', zone), live: false };
+		const scored = score(lead);
+		if (scored?.asOf === undefined) return { at: clock.now(), live: true };
+		return { at: parseTimestamp(scored.asOf, `${scoreField}.asOf`, zone), live: scored.asOfLive === true };
+	};
 	return {
 		scoreField,
 		scope: storeScopeOf(options.scope),
 		leadKey: (value) => leadKeyOf(value, 'Lead Key'),
 		score,
 		activities: (lead) => reader.readActivities(lead, zone),
-		evaluateAt(lead, fixed) {
-			if (fixed !== undefined && fixed !== null && fixed !== '') return parseTimestamp(fixed, 'Evaluate As Of', zone);
-			const asOf = (score(lead) as { asOf?: unknown } | undefined)?.asOf;
-			return asOf === undefined ? Date.now() : parseTimestamp(asOf, `${scoreField}.asOf`, zone);
-		},
+		evaluateAt: (lead, fixed) => asOf(lead, fixed).at,
+		asOf,
 		eventKey: (lead, given, leave) => eventKeyOf(lead, given, [scoreField, ...leave]),
 	};
 }
