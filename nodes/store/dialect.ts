@@ -79,12 +79,20 @@ export interface Queryable {
 	exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+	/** Roll back at the end instead of committing (a test run that must keep nothing). */
+	rollback?: boolean;
+}
+
 /** What each backend provides to the store; everything above it is shared. */
 export interface Driver extends Queryable {
 	readonly dialect: Dialect;
 	readonly location: string;
-	/** Runs `fn` in a write transaction: committed if it resolves, rolled back if it throws. */
-	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+	/**
+	 * Runs `fn` in a write transaction: committed if it resolves, rolled back if it throws. With
+	 * `rollback`, rolled back either way: the same work, under the same locks, and nothing kept.
+	 */
+	transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
 	/**
 	 * Runs `fn` in a write transaction that no other process can run at the same time on this
 	 * store (migrations). Creates the schema first where the dialect has one.

@@ -276,6 +276,28 @@ export const MIGRATIONS: readonly Migration[] = [
 			{ table: 'sla_touches', column: 'lead_key' },
 		],
 	},
+	{
+		version: 6,
+		name: 'hand-off releases',
+		statements: [
+			// A released hand-off, kept as such: what was handed off and to whom, who released it,
+			// when and why. Numbered per lead and scope (a lead may be released more than once).
+			`CREATE TABLE lh.handoff_releases (
+				scope TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				release_no BIGINT NOT NULL,
+				event_key TEXT NOT NULL,
+				handed_off_at BIGINT NOT NULL,
+				released_at BIGINT NOT NULL,
+				released_by TEXT,
+				reason TEXT NOT NULL,
+				details JSONB NOT NULL,
+				PRIMARY KEY (scope, lead_key, release_no)
+			)`,
+			`CREATE INDEX handoff_releases_by_lead ON lh.handoff_releases (lead_key)`,
+		],
+		leadTables: [{ table: 'handoff_releases', column: 'lead_key' }],
+	},
 ];
 
 /**

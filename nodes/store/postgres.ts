@@ -5,7 +5,7 @@
 import { Pool, types as pgTypes, type PoolClient, type PoolConfig } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 
-import { postgresDialect, type Driver, type Queryable } from './dialect';
+import { postgresDialect, type Driver, type Queryable, type TransactionOptions } from './dialect';
 import { postgresError, StoreError } from './errors';
 import type { PostgresStoreConfig } from './types';
 
@@ -124,7 +124,7 @@ export class PostgresDriver implements Driver {
 		}
 	}
 
-	private async inTransaction<T>(setup: ((client: PoolClient) => Promise<void>) | undefined, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+	private async inTransaction<T>(setup: ((client: PoolClient) => Promise<void>) | undefined, fn: (tx: Queryable) => Promise<T>, rollback = false): Promise<T> {
 		this.checkOpen();
 		for (let attempt = 1; ; attempt++) {
 			let client: PoolClient;
@@ -138,7 +138,7 @@ export class PostgresDriver implements Driver {
 				await client.query('BEGIN');
 				if (setup) await setup(client);
 				const result = await fn(this.on(client));
-				await client.query('COMMIT');
+				await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
 				return result;
 			} catch (error) {
 				try {
@@ -156,8 +156,8 @@ export class PostgresDriver implements Driver {
 		}
 	}
 
-	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-		return this.inTransaction(undefined, fn);
+	transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+		return this.inTransaction(undefined, fn, options.rollback);
 	}
 
 	exclusive<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
-import { sqliteDialect, type Driver, type Queryable } from './dialect';
+import { sqliteDialect, type Driver, type Queryable, type TransactionOptions } from './dialect';
 import { StoreError, sqliteError } from './errors';
 
 type SqliteModule = typeof import('node:sqlite');
@@ -176,14 +176,14 @@ export class SqliteDriver implements Driver {
 		return this.serial(() => this.direct.exec(sql));
 	}
 
-	transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+	transaction<T>(fn: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
 		return this.serial(async (db) => {
 			if (this.inTransaction) throw new StoreError('unknown', 'Nested store transactions are not supported.');
 			db.exec('BEGIN IMMEDIATE');
 			this.inTransaction = true;
 			try {
 				const result = await fn(this.direct);
-				db.exec('COMMIT');
+				db.exec(options.rollback ? 'ROLLBACK' : 'COMMIT');
 				return result;
 			} catch (error) {
 				// isTransaction is missing before Node 22.16: then try, and ignore "no transaction is active"

@@ -6,13 +6,15 @@
 import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
+import { TransactionDriver } from './preview';
+import * as releases from './releases';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
 import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
-import type { CompanyDataEntry } from './types';
+import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
 
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
 const ROWS_PER_INSERT = 500;
@@ -304,6 +306,20 @@ export class SqlHandoffStore implements HandoffStore {
 
 	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>> {
 		return sla.slaEscalations(this.driver, scope, handoffKey);
+	}
+
+	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome> {
+		return releases.releaseHandoff(this.driver, input);
+	}
+
+	handoffHistory(scope: string, leadKey: string): Promise<HandoffHistory> {
+		return releases.handoffHistory(this.driver, scope, leadKey);
+	}
+
+	preview<T>(work: (store: HandoffStore) => Promise<T>): Promise<T> {
+		// Already inside a test run: its transaction is the one to roll back.
+		if (this.driver instanceof TransactionDriver) return work(this);
+		return this.driver.transaction((tx) => work(new SqlHandoffStore(new TransactionDriver(this.driver, tx), this.now)), { rollback: true });
 	}
 
 	async ping(): Promise<void> {

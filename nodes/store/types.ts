@@ -135,6 +135,44 @@ export interface AssignmentOutcome {
 	record: AssignmentRecord;
 }
 
+export interface HandoffReleaseInput {
+	scope: string;
+	leadKey: string;
+	/** When it is released, epoch ms. */
+	at: number;
+	/** Why: recorded with the release. */
+	reason: string;
+	/** Who asked for it (a name or an email address), if known. */
+	by?: string;
+	/** Anything else to keep with the release (e.g. the n8n execution that did it). */
+	details?: Record<string, unknown>;
+}
+
+/** A hand-off that was released: what it was, and who released it, when and why. */
+export interface HandoffRelease {
+	scope: string;
+	leadKey: string;
+	/** 1 for the lead's first release in the scope, then 2, ... */
+	releaseNo: number;
+	/** The released hand-off: its event, time and recorded details (reasons). */
+	handoff: HandoffRecord;
+	/** The lead's assignments it ended: the rep's load no longer counts them. */
+	assignments: AssignmentRecord[];
+	releasedAt: number;
+	releasedBy?: string;
+	reason: string;
+	details: Record<string, unknown>;
+}
+
+export type HandoffReleaseOutcome = { status: 'released'; release: HandoffRelease } | { status: 'nothingToRelease'; previous?: HandoffState };
+
+/** A lead's hand-off history in a scope: its state, its standing hand-offs and its releases, oldest first. */
+export interface HandoffHistory {
+	state?: HandoffState;
+	handoffs: HandoffRecord[];
+	releases: HandoffRelease[];
+}
+
 /** A provider's answer about a company domain (Lead Enrich's cache); `data` is empty for notFound. */
 export interface CompanyDataEntry {
 	status: 'found' | 'notFound';
@@ -195,6 +233,23 @@ export interface HandoffStore {
 	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome>;
 	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
+	/**
+	 * Releases the lead's current hand-off (a mistake, or a test): the hand-off and the lead's open
+	 * assignments (and the assignment of the released event) are taken back and kept in a release
+	 * record, so the lead's next qualifying event, even the same event again, hands off and routes
+	 * anew, and the rep's load no longer counts them. 'nothingToRelease' when the lead has no
+	 * current hand-off (never handed off, released already, or recycled since). One transaction,
+	 * under the lead's row lock.
+	 */
+	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome>;
+	/** The lead's hand-off state, standing hand-offs and releases in the scope. */
+	handoffHistory(scope: string, leadKey: string): Promise<HandoffHistory>;
+	/**
+	 * A test run: `work` runs against this store inside one transaction that is rolled back when
+	 * it ends. Its operations take the same locks and make the same decisions as for real, and
+	 * see each other's writes; nothing is kept. Use only the store handed to `work` inside it.
+	 */
+	preview<T>(work: (store: HandoffStore) => Promise<T>): Promise<T>;
 	/**
 	 * A cached company-data answer of a provider for a domain, if one is still fresh at `now`
 	 * (expired answers are never returned).

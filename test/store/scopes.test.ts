@@ -157,6 +157,9 @@ for (const makeBackend of BACKENDS) {
 				await store.recordActivities(scope, lead, [activity('e1', 1), activity('e2', 2)]);
 				await store.saveScore(scope, lead, snapshot('s1', 10, 80), [{ name: 'SQL', at: T0 }]);
 				await store.claimOnce(scope, `welcome-${lead}`, T0, { leadKey: lead });
+				// A hand-off released (and kept as such), then the one that stands.
+				await store.decideHandoff({ scope, leadKey: lead, eventKey: 'e1', at: T0 - DAY }, () => ({ handoff: true, details: {} }));
+				assert.equal((await store.releaseHandoff({ scope, leadKey: lead, at: T0 - DAY, reason: 'Handed off by mistake' })).status, 'released');
 				await store.decideHandoff({ scope, leadKey: lead, eventKey: 'e2', at: T0 }, () => ({ handoff: true, details: {} }));
 				await store.assignLead({ scope, leadKey: lead, eventKey: 'e2', at: T0, reps: [] }, () => ({ queue: 'Inbox', details: {} }));
 				// An SLA timer with its reminder fired (the lock rows of the hand-off and of the lead come with it).
@@ -187,6 +190,7 @@ for (const makeBackend of BACKENDS) {
 				handoffs: 2,
 				assignments: 2,
 				claims: 2,
+				handoff_releases: 2,
 				sla_timers: 2,
 				sla_escalations: 2,
 				sla_touches: 4,
