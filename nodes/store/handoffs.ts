@@ -203,7 +203,7 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
  * assignments: open ones, and those since the start of each rep's day and week. Three statements
  * whatever the team's size.
  */
-async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray<{ id: string; dayStart: number; weekStart: number }>): Promise<Record<string, RepLoadCounts>> {
+export async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray<{ id: string; dayStart: number; weekStart: number }>): Promise<Record<string, RepLoadCounts>> {
 	const loads: Record<string, RepLoadCounts> = {};
 	if (reps.length === 0) return loads;
 	const ids = reps.map((r) => r.id);
@@ -236,7 +236,7 @@ async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray
 	return loads;
 }
 
-async function lockRep(tx: Queryable, scope: string, repId: string): Promise<void> {
+export async function lockRep(tx: Queryable, scope: string, repId: string): Promise<void> {
 	await tx.run('INSERT INTO lh.rep_loads (scope, rep_id, assigned_total) VALUES ($1, $2, 0) ON CONFLICT (scope, rep_id) DO NOTHING', [scope, repId]);
 	await tx.all('SELECT assigned_total FROM lh.rep_loads WHERE scope = $1 AND rep_id = $2 FOR UPDATE', [scope, repId]);
 }

@@ -17,6 +17,7 @@
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
+import { lockAndLoadReps, lockRep } from './handoffs';
 import type {
 	SlaAdvance,
 	SlaChange,
@@ -24,6 +25,9 @@ import type {
 	SlaClaim,
 	SlaKeptContact,
 	SlaListOptions,
+	SlaReassignDecider,
+	SlaReassignInput,
+	SlaReassignOutcome,
 	SlaStart,
 	SlaStartDecider,
 	SlaStartInput,
@@ -452,6 +456,57 @@ export async function changeSlaTimers<T extends SlaTimerRecord>(
 			timers.push({ before, after, changed: true });
 		}
 		return { timers, kept: false };
+	});
+}
+
+/**
+ * Reassigns a hand-off through the routing: under the timer's row lock, the team's round-robin
+ * counter and the listed reps' load rows (the order an assignment takes them in), `decide` sees
+ * the timer, the counter and the loads and returns the reassigned timer and the team's next
+ * counter; the timer, the counter and the moved load commit together.
+ */
+export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver, input: SlaReassignInput, decide: SlaReassignDecider<T>, now: number): Promise<SlaReassignOutcome<T>> {
+	if (typeof input !== 'object' || input === null) throw invalid('The reassignment must be an object.');
+	const scope = checkKey(input.scope, 'Scope');
+	const handoffKey = checkKey(input.handoffKey, 'Hand-off key');
+	const at = checkTime(input.at, 'The reassignment time');
+	const team = input.team === undefined ? undefined : checkKey(input.team, 'Team');
+	if (!Array.isArray(input.reps)) throw invalid('The reps to load must be a list.');
+	const reps = [
+		...new Map(
+			input.reps.map((r, i) => [
+				checkKey(r?.id, `Rep ${i + 1}: id`),
+				{ id: r.id, dayStart: checkTime(r.dayStart, `Rep "${r.id}": dayStart`), weekStart: checkTime(r.weekStart, `Rep "${r.id}": weekStart`) },
+			]),
+		).values(),
+	].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	return driver.transaction(async (tx) => {
+		await lockTouches(tx, scope, handoffKey, undefined);
+		const [row] = await tx.all<TimerRow>('SELECT state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
+		if (!row) return { status: 'notFound' };
+		const before = readTimer<T>(driver, row);
+		let counter = 0;
+		if (team !== undefined) {
+			const [cursor] = await tx.all<{ counter: number }>(
+				'INSERT INTO lh.rr_cursors (scope, team, counter) VALUES ($1, $2, 0) ON CONFLICT (scope, team) DO UPDATE SET counter = lh.rr_cursors.counter RETURNING counter',
+				[scope, team],
+			);
+			counter = Number(cursor.counter);
+		}
+		const loads = await lockAndLoadReps(tx, scope, reps);
+		const decision = decide({ timer: before, policy: await policyOf(driver, tx, row.policy_key), counter, loads });
+		const after = decision.timer;
+		if (after === undefined || after === before) return { status: 'unchanged', before, after: before };
+		checkRecord(after, before, `The SLA timer "${handoffKey}"`);
+		if (after.ownerId !== undefined && !reps.some((r) => r.id === after.ownerId)) await lockRep(tx, scope, after.ownerId);
+		if (team !== undefined && decision.nextCounter !== undefined) {
+			const next = decision.nextCounter;
+			if (!Number.isSafeInteger(next) || next < counter) throw invalid(`The next round-robin counter of team "${team}" must be a whole number at least ${counter}, got ${next}.`);
+			await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, next]);
+		}
+		const key = await moveLoad(tx, before, after, row.assignment_key, at);
+		await writeTimer(tx, after, key, now);
+		return { status: 'reassigned', before, after };
 	});
 }
 

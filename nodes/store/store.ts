@@ -11,7 +11,7 @@ import * as releases from './releases';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
-import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
+import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
@@ -276,6 +276,20 @@ export class SqlHandoffStore implements HandoffStore {
 		return handoffs.closeAssignments(this.driver, scope, leadKey, at);
 	}
 
+	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome> {
+		return releases.releaseHandoff(this.driver, input);
+	}
+
+	handoffHistory(scope: string, leadKey: string): Promise<HandoffHistory> {
+		return releases.handoffHistory(this.driver, scope, leadKey);
+	}
+
+	preview<T>(work: (store: HandoffStore) => Promise<T>): Promise<T> {
+		// Already inside a test run: its transaction is the one to roll back.
+		if (this.driver instanceof TransactionDriver) return work(this);
+		return this.driver.transaction((tx) => work(new SqlHandoffStore(new TransactionDriver(this.driver, tx), this.now)), { rollback: true });
+	}
+
 	startSlaTimers<T extends SlaTimerRecord>(starts: ReadonlyArray<SlaStart<T>>): Promise<Array<SlaStartOutcome<T>>> {
 		return sla.startSlaTimers(this.driver, starts, this.now());
 	}
@@ -292,6 +306,10 @@ export class SqlHandoffStore implements HandoffStore {
 		return sla.claimDueSlaStages(this.driver, scope, now, advance, options.limit);
 	}
 
+	reassignSlaTimer<T extends SlaTimerRecord>(input: SlaReassignInput, decide: SlaReassignDecider<T>): Promise<SlaReassignOutcome<T>> {
+		return sla.reassignSlaTimer(this.driver, input, decide, this.now());
+	}
+
 	dueSlaTimers<T extends SlaTimerRecord>(scope: string, now: number, options: { limit?: number } = {}): Promise<T[]> {
 		return sla.dueSlaTimers(this.driver, scope, now, options.limit);
 	}
@@ -306,20 +324,6 @@ export class SqlHandoffStore implements HandoffStore {
 
 	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>> {
 		return sla.slaEscalations(this.driver, scope, handoffKey);
-	}
-
-	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome> {
-		return releases.releaseHandoff(this.driver, input);
-	}
-
-	handoffHistory(scope: string, leadKey: string): Promise<HandoffHistory> {
-		return releases.handoffHistory(this.driver, scope, leadKey);
-	}
-
-	preview<T>(work: (store: HandoffStore) => Promise<T>): Promise<T> {
-		// Already inside a test run: its transaction is the one to roll back.
-		if (this.driver instanceof TransactionDriver) return work(this);
-		return this.driver.transaction((tx) => work(new SqlHandoffStore(new TransactionDriver(this.driver, tx), this.now)), { rollback: true });
 	}
 
 	async ping(): Promise<void> {

@@ -278,6 +278,11 @@ export interface HandoffStore {
 	 * the number of pollers. An index range, not a scan.
 	 */
 	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number }): Promise<Array<SlaClaim<T>>>;
+	/**
+	 * Reassigns a hand-off through the routing, under the timer's lock, the team's round-robin
+	 * counter and the reps' load rows: the new owner, the counter and the moved load commit together.
+	 */
+	reassignSlaTimer<T extends SlaTimerRecord>(input: SlaReassignInput, decide: SlaReassignDecider<T>): Promise<SlaReassignOutcome<T>>;
 	/** The timers whose next stage is due by `now`, most overdue first; claims nothing (manual runs). */
 	dueSlaTimers<T extends SlaTimerRecord>(scope: string, now: number, options?: { limit?: number }): Promise<T[]>;
 	/** A hand-off's timer with its policy, or undefined. */
@@ -402,6 +407,26 @@ export interface SlaClaim<T extends SlaTimerRecord> {
 	due: SlaStageDue[];
 	firedAt: number;
 }
+
+export interface SlaReassignInput {
+	scope: string;
+	handoffKey: string;
+	at: number;
+	/** The team whose round-robin counter is locked and read; none for a named rep. */
+	team?: string;
+	/** Reps whose loads the decision needs, with the starts (epoch ms) of their day and week. */
+	reps: Array<{ id: string; dayStart: number; weekStart: number }>;
+}
+
+/** Runs inside the transaction: pure and synchronous. No timer, or the same one: nothing changes. */
+export type SlaReassignDecider<T extends SlaTimerRecord> = (state: {
+	timer: T;
+	policy: Record<string, unknown>;
+	counter: number;
+	loads: Record<string, RepLoadCounts>;
+}) => { timer?: T; nextCounter?: number };
+
+export type SlaReassignOutcome<T extends SlaTimerRecord> = { status: 'notFound' } | { status: 'unchanged' | 'reassigned'; before: T; after: T };
 
 export interface SlaListOptions {
 	ownerId?: string;

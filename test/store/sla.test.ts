@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 import { createStore, type HandoffStore, type StoreConfig } from '../../nodes/store';
-import type { SlaTimer } from '../../nodes/engine/sla';
+import { compileRouter } from '../../nodes/engine/routing';
+import { compilePolicy, reassignTimer, routeReassignment, type SlaTimer } from '../../nodes/engine/sla';
 import { BACKENDS, describeOn } from './backends';
 import { contact, HOUR, MINUTE, poll, reassign, SCOPE, start, startOf, T0 } from './sla-support';
 
@@ -149,6 +150,39 @@ for (const makeBackend of BACKENDS) {
 			assert.equal(again.timers[0].changed, false, 'a redelivered reassignment changes nothing');
 			await contact(store, { leadKey: 'bob@initech.com' }, T0 + 3 * HOUR);
 			assert.deepEqual(await loads(), { '101': 0, '102': 0 });
+		});
+
+		it('a reassignment through the routing passes over the late rep, takes a round-robin turn and moves the load', async () => {
+			const { store } = await fresh();
+			const router = compileRouter(
+				{ calendar: { zone: 'Europe/Berlin', hours: { start: '09:00', end: '18:00' } }, assignment: { teams: [{ id: 'emea', members: ['101', '102', '103'] }], roster: [{ id: '101' }, { id: '102' }, { id: '103' }] } },
+				{ zone: 'Europe/Berlin' },
+			);
+			const reps = ['101', '102', '103'].map((id) => ({ id, dayStart: T0 - HOUR, weekStart: T0 - 24 * HOUR }));
+			await store.assignLead({ scope: SCOPE, leadKey: 'dana@globex.com', eventKey: 'evt-1', at: T0, team: 'emea', reps }, () => ({ repId: '101', team: 'emea', nextCounter: 1, details: {} }));
+			await start(store, { handoffKey: 'evt-1', leadKey: 'dana@globex.com', ownerId: '101', team: 'emea', startedAt: T0 });
+			const at = T0 + 2 * HOUR;
+			const reassignThroughRouting = () =>
+				store.reassignSlaTimer<SlaTimer>({ scope: SCOPE, handoffKey: 'evt-1', at, team: 'emea', reps }, ({ timer, policy, counter, loads }) => {
+					const compiled = compilePolicy(policy);
+					// The counter points back at 101 (one turn per rep has gone round): the routing must pass over them.
+					const owner = routeReassignment(router, compiled, { email: timer.leadKey }, timer, at, { counters: { emea: counter + 2 }, loads });
+					if (owner.ownerId === undefined) return {};
+					return { timer: reassignTimer(compiled, timer, { at, ownerId: owner.ownerId, fromOwner: '101' }).timer, nextCounter: owner.cursor?.next };
+				});
+			const moved = await reassignThroughRouting();
+			assert.equal(moved.status, 'reassigned');
+			assert.equal(moved.status === 'reassigned' && moved.after.ownerId, '102');
+			const loads = await store.listSlaTimers<SlaTimer>(SCOPE, { ownerId: '102' });
+			assert.deepEqual(loads.map((t) => t.handoffKey), ['evt-1']);
+			let seen: Record<string, { open: number }> = {};
+			let turn = -1;
+			await store.assignLead({ scope: SCOPE, leadKey: 'probe', eventKey: 'probe', at, team: 'emea', reps }, (state) => ((seen = state.loads), (turn = state.counter), { queue: 'probe', details: {} }));
+			assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([id, l]) => [id, l.open])), { '101': 0, '102': 1, '103': 0 }, 'the load moved');
+			assert.equal(turn, 5, 'the turn after 102 at counter 4');
+			const again = await reassignThroughRouting();
+			assert.equal(again.status, 'unchanged', 'a repeated reassignment of the late rep changes nothing');
+			assert.deepEqual(await store.reassignSlaTimer({ scope: SCOPE, handoffKey: 'nothing', at, reps: [] }, () => ({})), { status: 'notFound' });
 		});
 
 		it('10,000 open timers, 500 due: one poll claims exactly the 500, a poll in another process none, and each stage fires once', async () => {
