@@ -14,6 +14,7 @@ import { compileGate, redeliveredVerdict, verdictAfter, type GateOutput, type Ga
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
+import { withStoreRun } from '../shared/testRun';
 import type { HandoffState } from '../store';
 import { handoffGateProperties } from './description';
 import { editorRowsToGate, type GateRuleRow } from './editorRules';
@@ -58,13 +59,13 @@ export class HandoffGate implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
 		const version = this.getNode().typeVersion;
-		return processItems(
+		return withStoreRun(this, (run) => processItems(
 			this,
 			gateOutputs(version).length,
 			async () => {
 				const options = this.getNodeParameter('options', 0, {}) as GateOptions;
 				const gate = compileGate(readProtocol(this));
-				return { gate, options, reader: leadReader(options, zone), outputField: options.outputField || 'handoff', store: await openStoreFor(this) };
+				return { gate, options, reader: leadReader(options, zone), outputField: options.outputField || 'handoff', store: await run.use(await openStoreFor(this)) };
 			},
 			async (item, i, { gate, options, reader, outputField, store }) => {
 				const lead = item.json;
@@ -109,10 +110,10 @@ export class HandoffGate implements INodeType {
 					eventKey,
 					evaluatedAt: new Date(now).toISOString(),
 				};
-				return { output: OUTPUT[output], json: { ...lead, [outputField]: decision } };
+				return { output: OUTPUT[output], json: { ...lead, [outputField]: run.mark(decision) } };
 			},
 			FAILED_OUTPUT,
-		);
+		));
 	}
 }
 

@@ -3,6 +3,7 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_COOLDOWN_DAYS, DEFAULT_GATE } from '../engine/gate';
 import { conditionGroupValues } from '../shared/conditionRows';
 import { leadInputOptions, leadKeyProperty } from '../shared/leadInput';
+import { recordTestRunsOption } from '../shared/testRun';
 import { gateToEditorRows } from './editorRules';
 
 const defaultRows = gateToEditorRows(DEFAULT_GATE) as unknown as Record<'disqualifiers' | 'intents' | 'triggers', INodeParameters[]>;
@@ -82,6 +83,7 @@ export const handoffGateProperties: INodeProperties[] = [
 		options: [
 			...leadInputOptions,
 			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'handoff', description: 'Field of the output item that receives the decision and its reasons' },
+			recordTestRunsOption('the hand-off (so the lead is not handed off again) and any recycle'),
 			{
 				displayName: 'Recycled At Field',
 				name: 'recycledAtField',

@@ -6,15 +6,19 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { LeadDataError } from '../engine/common/errors';
 import { leadKeyOf } from '../engine/scoring';
-import { ALL_SCOPES } from '../store';
+import { ALL_SCOPES, type HandoffRelease, type HandoffState } from '../store';
+import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { storeScopeOf, storeScopeOption } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 
 /**
- * What the store holds about one lead: read it, or erase it for a privacy request. The store's
- * own writes happen in the nodes that cause them (Lead Score, Handoff Gate, Tier Router, ...).
+ * What the store holds about one lead: read it, release its hand-off, or erase it for a privacy
+ * request. The store's other writes happen in the nodes that cause them (Lead Score, Handoff
+ * Gate, Tier Router, ...). Unlike those, this node acts in test runs from the editor too: a user
+ * who tests Erase or Release on a lead means it.
  *
  * Not offered to AI agents as a tool: n8n makes a tool of every operation of a node marked
  * usableAsTool, and Erase Lead cannot be undone.
@@ -27,8 +31,8 @@ export class LeadHandoffData implements INodeType {
 		icon: { light: 'file:leadHandoffData.svg', dark: 'file:leadHandoffData.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "erase" ? "Erase lead" : "Get lead history" }}',
-		description: 'Reads what the lead hand-off store keeps about a lead, or erases it for a privacy request',
+		subtitle: '={{ { erase: "Erase lead", release: "Release hand-off" }[$parameter["operation"]] || "Get lead history" }}',
+		description: "Reads what the lead hand-off store keeps about a lead, releases its hand-off, or erases it for a privacy request",
 		defaults: { name: 'Lead Handoff Data' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -43,8 +47,15 @@ export class LeadHandoffData implements INodeType {
 					{
 						name: 'Get Lead History',
 						value: 'getHistory',
-						description: "The lead's recorded activities and latest score",
+						description: "The lead's recorded activities, latest score, hand-offs and released hand-offs",
 						action: 'Get lead history',
+					},
+					{
+						name: 'Release Hand-Off',
+						value: 'release',
+						description:
+							"Take back the lead's current hand-off and its owner assignment (a mistake, or a test), so the lead's next qualifying event hands off again; kept in the lead's history with who, when and why",
+						action: 'Release hand-off',
 					},
 					{
 						name: 'Erase Lead',
@@ -62,6 +73,33 @@ export class LeadHandoffData implements INodeType {
 				default: '={{ $json.email }}',
 				required: true,
 				description: 'The lead as Lead Score filed it: its email address (compared without case) or CRM record ID',
+			},
+			{
+				displayName: 'Reason',
+				name: 'reason',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. Handed off by mistake: duplicate form fill',
+				displayOptions: { show: { operation: ['release'] } },
+				description: "Why the hand-off is released; kept with the release in the lead's history",
+			},
+			{
+				displayName: 'Released By',
+				name: 'releasedBy',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. maria@example.com',
+				displayOptions: { show: { operation: ['release'] } },
+				description: "Who asked for the release (a name or an email address), kept with it in the lead's history",
+			},
+			{
+				displayName:
+					"Releasing ends the lead's hand-off and its owner assignment (the rep's load goes down), so the lead's next qualifying event hands off and routes again. It acts in test runs from the editor too. Tell the rep: their CRM task is not touched.",
+				name: 'releaseNotice',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { operation: ['release'] } },
 			},
 			{
 				displayName: 'Erase In',
@@ -84,7 +122,8 @@ export class LeadHandoffData implements INodeType {
 				default: 'allScopes',
 			},
 			{
-				displayName: 'This deletes everything the lead hand-off nodes stored about the lead. It cannot be undone. Records in your CRM are not touched.',
+				displayName:
+					'This deletes everything the lead hand-off nodes stored about the lead, in test runs from the editor too. It cannot be undone. Records in your CRM are not touched.',
 				name: 'eraseNotice',
 				type: 'notice',
 				default: '',
@@ -109,7 +148,7 @@ export class LeadHandoffData implements INodeType {
 			1,
 			async () => ({
 				store: await openStoreFor(this),
-				operation: this.getNodeParameter('operation', 0) as 'getHistory' | 'erase',
+				operation: this.getNodeParameter('operation', 0) as 'getHistory' | 'erase' | 'release',
 				everyScope: this.getNodeParameter('eraseIn', 0, 'allScopes') === 'allScopes',
 				scope: storeScopeOf((this.getNodeParameter('options', 0, {}) as { scope?: unknown }).scope),
 			}),
@@ -120,7 +159,24 @@ export class LeadHandoffData implements INodeType {
 					const rows = Object.values(deleted).reduce((sum, n) => sum + n, 0);
 					return { output: 0, json: { leadKey, erased: true, ...(everyScope ? { allScopes: true } : { scope }), rowsDeleted: rows, deleted } };
 				}
-				const [activities, latest] = await Promise.all([store.listActivities(scope, leadKey), store.latestScore(scope, leadKey)]);
+				if (operation === 'release') {
+					const reason = this.getNodeParameter('reason', i, '') as string;
+					if (typeof reason !== 'string' || reason.trim() === '') throw new LeadDataError('Reason', "a text saying why the hand-off is released (it is kept in the lead's history)", reason);
+					const by = (this.getNodeParameter('releasedBy', i, '') as string).trim();
+					const outcome = await store.releaseHandoff({
+						scope,
+						leadKey,
+						at: clock.now(),
+						reason,
+						...(by ? { by } : {}),
+						details: { execution: this.getExecutionId(), workflow: this.getWorkflow().name ?? this.getWorkflow().id, mode: this.getMode() },
+					});
+					if (outcome.status === 'nothingToRelease') {
+						return { output: 0, json: { leadKey, scope, released: false, note: 'Nothing to release: the lead has no current hand-off in this store scope (never handed off, released already, or recycled since).' } };
+					}
+					return { output: 0, json: { leadKey, scope, released: true, ...releaseJson(outcome.release) } };
+				}
+				const [activities, latest, handoffs] = await Promise.all([store.listActivities(scope, leadKey), store.latestScore(scope, leadKey), store.handoffHistory(scope, leadKey)]);
 				return {
 					output: 0,
 					json: {
@@ -129,9 +185,38 @@ export class LeadHandoffData implements INodeType {
 						activityCount: activities.length,
 						activities: activities.map((a) => ({ ...a.data, recordedAt: new Date(a.recordedAt).toISOString() })),
 						latestScore: latest ? { ...latest.score, recordedAt: new Date(latest.recordedAt).toISOString() } : null,
+						handoffs: handoffs.handoffs.map((h) => ({ eventKey: h.eventKey, handedOffAt: iso(h.at), ...h.details })),
+						currentHandoff: currentHandoff(handoffs.state),
+						releases: handoffs.releases.map(releaseJson),
 					},
 				};
 			},
 		);
 	}
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The hand-off sales has now, if any (the gate's fire-once state). */
+function currentHandoff(state: HandoffState | undefined) {
+	if (state?.lastHandoffAt === undefined) return null;
+	if (state.recycledAt !== undefined && state.recycledAt >= state.lastHandoffAt) return null;
+	return { eventKey: state.lastEventKey ?? null, handedOffAt: iso(state.lastHandoffAt) };
+}
+
+function releaseJson(release: HandoffRelease) {
+	return {
+		releasedAt: iso(release.releasedAt),
+		releasedBy: release.releasedBy ?? null,
+		reason: release.reason,
+		handoff: { eventKey: release.handoff.eventKey, handedOffAt: iso(release.handoff.at), ...release.handoff.details },
+		assignments: release.assignments.map((a) => ({
+			eventKey: a.eventKey,
+			ownerId: a.repId ?? null,
+			team: a.team ?? null,
+			queue: a.queue ?? null,
+			assignedAt: iso(a.at),
+		})),
+		releaseNo: release.releaseNo,
+	};
 }

@@ -3,6 +3,7 @@ import type { INodeParameters, INodeProperties, INodePropertyOptions } from 'n8n
 import { DEFAULT_PROTOCOL, SENIORITY_LABELS, SENIORITY_LEVELS } from '../engine/scoring';
 import { ACTIVITY_TYPE_OPTIONS } from '../shared/activityTypes';
 import { storeScopeOption } from '../shared/leadInput';
+import { recordTestRunsOption } from '../shared/testRun';
 import { protocolToEditorRows } from './editorRules';
 
 const defaultRows = protocolToEditorRows(DEFAULT_PROTOCOL) as unknown as Record<'fit' | 'engagement' | 'negative', INodeParameters[]>;
@@ -246,6 +247,7 @@ export const leadScoreProperties: INodeProperties[] = [
 				default: '',
 				description: 'The time decay and windows are measured from; empty means now. Set it to score history as it stood on a date.',
 			},
+			{ ...recordTestRunsOption("the lead's activities and score snapshots"), displayOptions: { show: { '/mode': ['recordAndRescore'] } } },
 			{ ...storeScopeOption, displayOptions: { show: { '/mode': ['recordAndRescore'] } } },
 		],
 	},

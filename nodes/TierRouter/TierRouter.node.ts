@@ -6,6 +6,7 @@ import { compileRouter, DEFAULT_TIERS, quietTierIndex, routingSlackText, type Ro
 import { processItems } from '../shared/items';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
+import { withStoreRun } from '../shared/testRun';
 import { assignOwner, planAssignments } from './assignOwner';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
 import { editorRowsToRouting, type RepRow, type RoutingSettings, type RuleRow, type TeamRow, type TierRow } from './editorRules';
@@ -56,14 +57,14 @@ export class TierRouter implements INodeType {
 		const notRouted = this.getNode().typeVersion >= 2 ? tierCount : undefined;
 		// A failed item waits where nobody is put on the lead: Not Routed, else the last tier without owner and due time, else the last tier.
 		const failedOutput = notRouted ?? (protocol ? quietTierIndex(protocol.tiers ?? DEFAULT_TIERS) : undefined) ?? Math.max(tierCount, 1) - 1;
-		return processItems(
+		return withStoreRun(this, (run) => processItems(
 			this,
 			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
 				if (!protocol) throw protocolError;
 				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string };
 				const router = compileRouter(protocol, { zone });
-				return { router, plan: planAssignments(router, protocol), reader: leadReader(options, zone), outputField: options.outputField || 'routing', store: await openStoreFor(this) };
+				return { router, plan: planAssignments(router, protocol), reader: leadReader(options, zone), outputField: options.outputField || 'routing', store: await run.use(await openStoreFor(this)) };
 			},
 			async (item, i, { router, plan, reader, outputField, store }) => {
 				const lead = item.json;
@@ -98,10 +99,11 @@ export class TierRouter implements INodeType {
 				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));
 				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).
 				const output = routing.duplicate && notRouted !== undefined ? notRouted : tier.index;
-				return { output, json: { ...lead, [outputField]: { ...routing, leadKey } } };
+				// A test run marks only what it assigned: a tier without an owner keeps nothing anyway.
+				return { output, json: { ...lead, [outputField]: tier.assign ? run.mark({ ...routing, leadKey }) : { ...routing, leadKey } } };
 			},
 			failedOutput,
-		);
+		));
 	}
 }
 

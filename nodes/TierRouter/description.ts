@@ -3,6 +3,7 @@ import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 import { DEFAULT_TIERS } from '../engine/routing';
 import { conditionGroupValues } from '../shared/conditionRows';
 import { leadInputOptions, leadKeyProperty } from '../shared/leadInput';
+import { recordTestRunsOption } from '../shared/testRun';
 import { tiersToEditorRows } from './editorRules';
 
 const editorOnly = { show: { rulesSource: ['editor'] } };
@@ -294,6 +295,7 @@ export const tierRouterProperties: INodeProperties[] = [
 		options: [
 			...leadInputOptions,
 			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'routing', description: 'Field of the output item that receives the tier, owner and due time' },
+			recordTestRunsOption("the owner assignment, the team's round-robin turn and the rep's load"),
 		],
 	},
 ];

@@ -2,7 +2,8 @@
  * Runs this package's nodes inside n8n-core's real execution engine, in-process, for node tests.
  *
  * How: each run builds a `Workflow` (n8n-workflow) of a harness "Input" node and the node(s)
- * under test and runs it with `WorkflowExecute` (n8n-core), mode 'manual', execution order v1.
+ * under test and runs it with `WorkflowExecute` (n8n-core), execution order v1, in a live mode
+ * ('webhook', as leads arrive) unless `mode` says otherwise ('manual' is a test run from the editor).
  * The Input node starts from the execution stack with the test items and returns them, so the
  * node under test has a real parent: pairedItem, `$('Input').item` and the error output's merge
  * of the input item's fields behave as in n8n. Parameters get n8n's default-filling and
@@ -48,6 +49,7 @@ import {
 	type IVersionedNodeType,
 	type IWorkflowBase,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 // n8n logs every node error through its ErrorReporter; keep test output clean unless asked.
@@ -98,6 +100,8 @@ interface RunSettings {
 	credentialTypes?: ICredentialType[];
 	/** The workflow's time zone setting: what `this.getTimezone()` returns. */
 	timezone?: string;
+	/** How the execution was started, what `this.getMode()` returns: 'webhook' unless given ('manual' is the editor's test run, 'cli' is `n8n execute`). */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunNodeOptions extends NodeSpec, RunSettings {
@@ -133,8 +137,8 @@ export interface RunWorkflowResult {
 
 /** Runs one node on the items and returns its outputs (or the error that stopped the run). */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
-	const { items, credentials, credentialTypes, timezone, ...spec } = options;
-	const result = await runWorkflow({ nodes: [spec], items, credentials, credentialTypes, timezone });
+	const { items, credentials, credentialTypes, timezone, mode, ...spec } = options;
+	const result = await runWorkflow({ nodes: [spec], items, credentials, credentialTypes, timezone, mode });
 	const name = nodeName(spec);
 	return { outputs: result.outputs[name] ?? [], error: result.error, runData: result.runData, run: result.run };
 }
@@ -184,6 +188,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [items] }, source: null }] },
 	});
 	const executionId = String(++executionCount);
+	const mode = options.mode ?? 'webhook';
 	const workflowData: IWorkflowBase = {
 		id: workflow.id,
 		name: 'Lead hand-off test',
@@ -198,7 +203,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	};
 	const additionalData = {
 		executionId,
-		hooks: new ExecutionLifecycleHooks('manual', executionId, workflowData),
+		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData),
 		credentialsHelper: credentialsHelper(options.credentials ?? {}, options.credentialTypes ?? []),
 		currentNodeExecutionIndex: 0,
 		variables: {},
@@ -219,7 +224,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		startRunnerTask: unsupported('startRunnerTask (task runners)'),
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	const runData = run.data.resultData.runData;
 	const outputs: Record<string, INodeExecutionData[][]> = {};
 	for (const node of nodes.slice(1)) {
