@@ -8,7 +8,12 @@
  *
  * How: the node's store work for the whole run goes through one store transaction that is rolled
  * back when the node's items are done (see HandoffStore.preview), so the decisions are made by
- * the very code production runs, and items of one lead in one run see each other.
+ * the very code production runs, and items of one lead in one run see each other. A node that
+ * starts state of its own (SLA timers) does the same through `withStoreRun`.
+ *
+ * Always real, test run or not: Lead Enrich's company-data cache (facts about a company, not a
+ * lead's state; keeping them saves a paid lookup and changes no decision) and Lead Handoff Data's
+ * Erase and Release (a user who tests them on a lead means it).
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
