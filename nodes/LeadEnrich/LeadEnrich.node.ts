@@ -59,7 +59,7 @@ export class LeadEnrich implements INodeType {
 				};
 			},
 			async (item, i, { enrichment, companies, outputField, includeDetails, asOfFor }) => {
-				const now = asOfFor(i);
+				const { at: now, live } = asOfFor(i);
 				const lead = item.json;
 				const activities = enrichment.readActivities(lead, zone);
 				const score = enrichment.readScore(lead);
@@ -68,7 +68,7 @@ export class LeadEnrich implements INodeType {
 				let firmographics: FirmographicsOutcome | undefined;
 				// The table answers first; the provider is asked only for the companies it lacks.
 				if (companies && 'domain' in target && !enrichment.fromTable(target.domain)) firmographics = await companies(target.domain);
-				const result = enrichment.enrich(lead, activities, score, { now, timezone: zone, handoffReasons, ...(firmographics ? { firmographics } : {}) });
+				const result = enrichment.enrich(lead, activities, score, { now, live, timezone: zone, handoffReasons, ...(firmographics ? { firmographics } : {}) });
 				const { brief, renderings, profile, recency, attribution } = result;
 				const out = includeDetails ? { brief, renderings, firmographics: result.firmographics, profile, recency, attribution } : { brief, renderings, firmographics: result.firmographics };
 				return { output: 0, json: { ...lead, [outputField]: out as unknown as IDataObject } };

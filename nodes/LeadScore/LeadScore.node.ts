@@ -10,11 +10,10 @@ import {
 import { withPath } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { compileScorer, leadKeyOf } from '../engine/scoring';
-import { liveAsOfReader } from '../shared/asOf';
+import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
 import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
-import { withStoreRun } from '../shared/testRun';
 import { leadScoreProperties } from './description';
 import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
 import { recordAndRescore } from './recordAndRescore';
@@ -40,7 +39,7 @@ export class LeadScore implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
-		return withStoreRun(this, (run) => processItems(
+		return processItems(
 			this,
 			1,
 			async () => {
@@ -49,12 +48,12 @@ export class LeadScore implements INodeType {
 				const scorer = compileScorer(readProtocol(this));
 				return {
 					scorer,
-					store: recording ? await run.use(await openStoreFor(this)) : undefined,
+					store: recording ? await openStoreFor(this) : undefined,
 					scope: storeScopeOf(options.scope),
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
-					asOfFor: liveAsOfReader(this, zone, 'Score As Of'),
+					asOfFor: asOfReader(this, zone, 'Score As Of'),
 				};
 			},
 			async (item, i, { scorer, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
@@ -64,7 +63,7 @@ export class LeadScore implements INodeType {
 				if (store) {
 					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
 					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone, { live });
-					score = run.mark({ ...result.score, ...result.history });
+					score = { ...result.score, ...result.history };
 					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
 				} else {
 					score = { ...scorer.score(item.json, asOf, zone, { live }) };
@@ -72,7 +71,7 @@ export class LeadScore implements INodeType {
 				if (!includeBreakdown) delete score.breakdown;
 				return { output: 0, json: { ...json, [outputField]: score } };
 			},
-		));
+		);
 	}
 }
 

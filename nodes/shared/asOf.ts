@@ -14,17 +14,11 @@ export interface NodeAsOf {
 	live: boolean;
 }
 
-export function liveAsOfReader(ctx: IExecuteFunctions, zone: string, label: string): (itemIndex: number) => NodeAsOf {
+export function asOfReader(ctx: IExecuteFunctions, zone: string, label: string): (itemIndex: number) => NodeAsOf {
 	const read = (value: unknown): NodeAsOf =>
 		value === undefined || value === null || value === '' ? { at: clock.now(), live: true } : { at: parseTimestamp(value, label, zone), live: false };
 	const raw = (ctx.getNode().parameters.options as IDataObject | undefined)?.asOf;
 	if (String(raw ?? '').startsWith('=')) return (itemIndex) => read(ctx.getNodeParameter('options.asOf', itemIndex, ''));
 	const fixed = read(ctx.getNodeParameter('options.asOf', 0, ''));
 	return () => fixed;
-}
-
-/** The as-of time alone, epoch ms. */
-export function asOfReader(ctx: IExecuteFunctions, zone: string, label: string): (itemIndex: number) => number {
-	const read = liveAsOfReader(ctx, zone, label);
-	return (itemIndex) => read(itemIndex).at;
 }

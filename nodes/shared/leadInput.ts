@@ -93,11 +93,10 @@ export interface LeadReader {
 	leadKey(value: unknown): string;
 	score(lead: Lead): LeadScoreResult | undefined;
 	activities(lead: Lead): Activity[];
-	/** Epoch ms: the fixed option, else the score's asOf, else now. */
-	evaluateAt(lead: Lead, fixed: unknown): number;
 	/**
-	 * The same time, and whether it is live: now, or the time of a score that was live (Score As
-	 * Of empty). A fixed option, or a score as of a set time, replays history.
+	 * The time to judge at, epoch ms: the fixed option (Evaluate As Of), else the score's asOf, else
+	 * now. Live when it is now, or the time of a score that was live (Score As Of empty); a fixed
+	 * option, or a score as of a set time, replays history.
 	 */
 	asOf(lead: Lead, fixed: unknown): NodeAsOf;
 	/** The event's idempotency key (see the engine's eventKeyOf); `leave` names fields this node adds. */
@@ -145,7 +144,6 @@ export function leadReader(options: LeadInputOptions, zone: string): LeadReader 
 		leadKey: (value) => leadKeyOf(value, 'Lead Key'),
 		score,
 		activities: (lead) => reader.readActivities(lead, zone),
-		evaluateAt: (lead, fixed) => asOf(lead, fixed).at,
 		asOf,
 		eventKey: (lead, given, leave) => eventKeyOf(lead, given, [scoreField, ...leave]),
 	};

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 import { IANAZone } from 'luxon';
 
+import { activitiesAsOf, ignoredNote } from '../common/asOf';
 import { LeadDataError, ProtocolError } from '../common/errors';
 import { compilePath, type PathGetter } from '../common/paths';
 import { assertMatchesSchema } from '../common/schema';
@@ -51,6 +52,11 @@ import { compileTopics, DEFAULT_TOPICS, wordsRegExp } from './topics';
 export interface EnrichContext {
 	/** Epoch ms: the time of the hand-off; every "2 hours ago" is measured from it. */
 	now: number;
+	/**
+	 * True when `now` is the time of the run (Enrich As Of empty): activity stamped within the clock
+	 * skew after it counts as just now (common/asOf.ts). Otherwise later activity does not count.
+	 */
+	live?: boolean;
 	/** IANA zone for the times in the brief (the workflow's time zone). */
 	timezone: string;
 	/** Why the lead goes to sales (from Handoff Gate): "Requested a demo". */
@@ -226,20 +232,23 @@ export function compileEnrichment(input: unknown = {}): CompiledEnrichment {
 		readHandoffReasons: (lead) => readReasons(get.handoffReasons(lead), fields.handoffReasons),
 		fromTable: (domain) => table?.(domain),
 		...(provider ? { provider } : {}),
-		enrich(lead, activities, score, context) {
+		enrich(lead, given, score, context) {
 			const { now } = context;
 			if (!Number.isFinite(now)) throw new ProtocolError('The enrichment context needs `now` as epoch milliseconds');
 			if (!zones.has(context.timezone)) {
 				if (!IANAZone.isValidZone(context.timezone)) throw ProtocolError.at('/timezone', `"${context.timezone}" is not an IANA time zone such as Europe/Berlin`);
 				zones.add(context.timezone);
 			}
-			activities.forEach((a, i) => {
+			given.forEach((a, i) => {
 				if (typeof a?.type !== 'string') throw new LeadDataError(`activities[${i}].type`, 'an activity type', a?.type);
 				if (typeof a.at !== 'number' || !Number.isFinite(a.at)) throw new LeadDataError(`activities[${i}].at`, 'a time in epoch milliseconds', a.at);
 			});
+			// As of `now`, as Lead Score and the gate read it: nothing later, except within the clock skew of a live run.
+			const { counted: activities, ignored } = activitiesAsOf(given, now, context.live);
+			const note = ignoredNote(ignored, context.live);
 
 			const profile = buildProfile(activities, now, classify, profileConfig);
-			const recency = buildRecency(activities, now, classify, recencyConfig);
+			const recency: Recency = { ...buildRecency(activities, now, classify, recencyConfig), ...(note === undefined ? {} : { ignored: note }) };
 			const attribution = attribute(activities, attributionOptions);
 			const firmographics = resolveFirmographics(context.firmographics, firmographicsTarget(lead), table);
 			const email = text(get.email(lead));

@@ -12,6 +12,8 @@ export interface Recency {
 	counts: { last7Days: number; last30Days: number; last90Days: number; total: number };
 	trend: { trend: Trend; label: string; recent: number; previous: number; windowDays: number; reason: string };
 	goneDark: { goneDark: boolean; silentDays?: number; thresholdDays: number; reason: string };
+	/** Why activities were not counted, when some were dated after now beyond the clock skew. */
+	ignored?: string;
 }
 
 export interface RecencyConfig {
@@ -23,7 +25,7 @@ export interface RecencyConfig {
 }
 
 export function buildRecency(activities: readonly Activity[], now: number, classify: Classifier, config: RecencyConfig): Recency {
-	// Activity stamped a little after `now` (clock skew between systems) is activity just now.
+	// Activity after `now` counts as just now; enrich leaves out what lies beyond the clock skew (common/asOf.ts).
 	const engaged = activities.filter((a) => classify.kind(a) !== 'passive');
 	const age = (a: Activity) => Math.max(0, now - a.at);
 	const within = (days: number) => engaged.filter((a) => age(a) < days * MS_PER_DAY).length;

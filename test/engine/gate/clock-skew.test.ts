@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { CLOCK_SKEW_MS } from '../../../nodes/engine/common/asOf';
+import { enrichLead } from '../../../nodes/engine/enrich';
 import { compileCondition, compileGate, DEFAULT_GATE } from '../../../nodes/engine/gate';
 import { compileRouter } from '../../../nodes/engine/routing';
 import { compileScorer, DEFAULT_PROTOCOL } from '../../../nodes/engine/scoring';
@@ -101,6 +102,33 @@ describe('a live as-of: activity stamped a little after now counts as now', () =
 		const outcome = gained({ lead, score: s, activities: [], now: NOW, live: true });
 		assert.equal(outcome.ok, true, outcome.text);
 		assert.equal(outcome.at, NOW);
+	});
+});
+
+describe('a live as-of in Lead Enrich: the same rule as in the score', () => {
+	const lead = { email: 'dana@globex.com', firstName: 'Dana' };
+	const enrich = (aheadMs: number, live: boolean) =>
+		enrichLead(lead, [{ type: 'demo_request', at: NOW - 3 * DAY }, { type: 'webinar_attended', at: NOW + aheadMs }], undefined, { now: NOW, timezone: 'UTC', live });
+
+	it('activity within the skew is the last activity, just now', () => {
+		const { recency } = enrich(30 * SECOND, true);
+		assert.equal(recency.lastActivity?.type, 'webinar_attended');
+		assert.equal(recency.lastActivity?.ago, 'just now');
+		assert.equal(recency.counts.total, 2);
+		assert.equal(recency.ignored, undefined);
+	});
+
+	it('beyond the skew it is left out, and recency says why', () => {
+		const { recency } = enrich(CLOCK_SKEW_MS + SECOND, true);
+		assert.equal(recency.lastActivity?.type, 'demo_request');
+		assert.equal(recency.counts.total, 1);
+		assert.equal(recency.ignored, '1 activity dated after now (clock skew over 5 min)');
+	});
+
+	it('as of a set time, a second later does not count', () => {
+		const { recency } = enrich(SECOND, false);
+		assert.equal(recency.lastActivity?.type, 'demo_request');
+		assert.equal(recency.ignored, undefined);
 	});
 });
 
