@@ -14,6 +14,7 @@ import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
 import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
+import { withStoreRun } from '../shared/testRun';
 import { leadScoreProperties } from './description';
 import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
 import { recordAndRescore } from './recordAndRescore';
@@ -39,7 +40,7 @@ export class LeadScore implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
-		return processItems(
+		return withStoreRun(this, (run) => processItems(
 			this,
 			1,
 			async () => {
@@ -48,7 +49,7 @@ export class LeadScore implements INodeType {
 				const scorer = compileScorer(readProtocol(this));
 				return {
 					scorer,
-					store: recording ? await openStoreFor(this) : undefined,
+					store: recording ? await run.use(await openStoreFor(this)) : undefined,
 					scope: storeScopeOf(options.scope),
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
@@ -63,7 +64,7 @@ export class LeadScore implements INodeType {
 				if (store) {
 					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
 					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone, { live });
-					score = { ...result.score, ...result.history };
+					score = run.mark({ ...result.score, ...result.history });
 					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
 				} else {
 					score = { ...scorer.score(item.json, asOf, zone, { live }) };
@@ -71,7 +72,7 @@ export class LeadScore implements INodeType {
 				if (!includeBreakdown) delete score.breakdown;
 				return { output: 0, json: { ...json, [outputField]: score } };
 			},
-		);
+		));
 	}
 }
 
