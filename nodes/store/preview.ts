@@ -10,7 +10,9 @@ import { StoreError } from './errors';
 /**
  * A Driver over one open transaction. The store's transactions inside it become savepoints: a
  * failed operation undoes its own writes and leaves the transaction usable for the next item
- * (PostgreSQL would otherwise refuse every later statement of the transaction).
+ * (PostgreSQL would otherwise refuse every later statement of the transaction). One operation
+ * at a time, as the nodes' item loops run them: savepoints of overlapping operations would nest
+ * wrongly.
  */
 export class TransactionDriver implements Driver {
 	readonly dialect;
