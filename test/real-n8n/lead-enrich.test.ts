@@ -19,6 +19,7 @@ const CREDENTIALS = {
 	smtp: { id: 'LhEnrichSmtp0001', name: 'SMTP (mock)' },
 	leadEnrichCompanyDataApi: { id: 'LhEnrichClearbit', name: 'Clearbit (mock)' },
 	leadHandoffStoreApi: { id: 'leadHandoffStore1', name: 'Lead Handoff Store' },
+	httpHeaderAuth: { id: 'LhEnrichWebhook1', name: 'Lead webhook key' },
 };
 
 /** A VP who read a case study, came back to pricing and asked for a demo; times relative to now. */
@@ -63,7 +64,35 @@ function templateWithSampleLead(): Record<string, unknown> {
 		return Object.keys(credentials).length ? { ...n, credentials } : n;
 	});
 	nodes.push({ id: 'start-0000', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-220, 200], parameters: {} });
-	return { ...workflow, id: 'LhEnrichTemplate', nodes, connections: { ...workflow.connections, Start: { main: [[{ node: 'Lead In', type: 'main', index: 0 }]] } } };
+	// Without a webhook there is no one to answer: the run ends at the summary.
+	const { 'Summary for the Caller': _summary, ...connections } = workflow.connections;
+	return { ...workflow, id: 'LhEnrichTemplate', nodes: nodes.filter((n) => n.type !== 'n8n-nodes-base.respondToWebhook'), connections: { ...connections, Start: { main: [[{ node: 'Lead In', type: 'main', index: 0 }]] } } };
+}
+
+/** The template as a user publishes it: every credential picked, the webhook's header key among them. */
+function templateAsPublished(): Record<string, unknown> {
+	const workflow = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { nodes: Array<Record<string, unknown>> };
+	const nodes = workflow.nodes.map((n) => {
+		const credentials: Record<string, unknown> = {};
+		if (n.type === 'n8n-nodes-base.webhook') credentials.httpHeaderAuth = CREDENTIALS.httpHeaderAuth;
+		if (n.type === 'n8n-nodes-base.slack') credentials.slackApi = CREDENTIALS.slackApi;
+		if (n.type === 'n8n-nodes-base.twilio') credentials.twilioApi = CREDENTIALS.twilioApi;
+		if (n.type === 'n8n-nodes-base.emailSend') credentials.smtp = CREDENTIALS.smtp;
+		if (n.type === 'n8n-nodes-lead-handoff.leadEnrich') Object.assign(credentials, { leadEnrichCompanyDataApi: CREDENTIALS.leadEnrichCompanyDataApi, leadHandoffStoreApi: CREDENTIALS.leadHandoffStoreApi });
+		return Object.keys(credentials).length ? { ...n, credentials } : n;
+	});
+	return { ...workflow, id: 'LhEnrichWebhook1', nodes };
+}
+
+async function importCredentialsInto(n8n: RealN8n, mocks: SaasMocks): Promise<void> {
+	await n8n.importCredentials([
+		{ ...CREDENTIALS.slackApi, type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
+		{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
+		{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
+		{ ...CREDENTIALS.leadEnrichCompanyDataApi, type: 'leadEnrichCompanyDataApi', data: { sendAs: 'bearer', apiKey: 'sk_mock_clearbit', testUrl: 'https://company.clearbit.com/v2/companies/find?domain=stripe.com' } },
+		{ ...CREDENTIALS.leadHandoffStoreApi, type: 'leadHandoffStoreApi', data: { backend: 'embedded' } },
+		{ ...CREDENTIALS.httpHeaderAuth, type: 'httpHeaderAuth', data: { name: 'X-Lead-Handoff-Key', value: 'enrich-test-secret' } },
+	]);
 }
 
 describe('Lead Enrich template in a real n8n', () => {
@@ -76,13 +105,7 @@ describe('Lead Enrich template in a real n8n', () => {
 	beforeAll(async () => {
 		mocks = await SaasMocks.start();
 		n8n = await RealN8n.create({ mocks });
-		await n8n.importCredentials([
-			{ ...CREDENTIALS.slackApi, type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
-			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
-			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
-			{ ...CREDENTIALS.leadEnrichCompanyDataApi, type: 'leadEnrichCompanyDataApi', data: { sendAs: 'bearer', apiKey: 'sk_mock_clearbit', testUrl: 'https://company.clearbit.com/v2/companies/find?domain=stripe.com' } },
-			{ ...CREDENTIALS.leadHandoffStoreApi, type: 'leadHandoffStoreApi', data: { backend: 'embedded' } },
-		]);
+		await importCredentialsInto(n8n, mocks);
 		mocks.override({ host: 'company.clearbit.com', path: '/v2/companies/find' }, () => ({ json: CLEARBIT_NORTHWIND }));
 		workflowId = await n8n.importWorkflow(templateWithSampleLead());
 		run = await n8n.execute(workflowId);
@@ -142,5 +165,69 @@ describe('Lead Enrich template in a real n8n', () => {
 		assert.equal(mocks.requests('company.clearbit.com').length, 1);
 		const firmographics = (again.json('Lead Enrich')[0].enrichment as { firmographics: { source: string } }).firmographics;
 		assert.equal(firmographics.source, 'company.clearbit.com (cached)');
+	});
+});
+
+describe('Lead Enrich template published: its webhook', () => {
+	let n8n: RealN8n;
+	let mocks: SaasMocks;
+	let workflowId: string;
+	const HEADER = { 'x-lead-handoff-key': 'enrich-test-secret' };
+	const at = (ms: number) => new Date(Date.now() - ms).toISOString();
+	type Answer = { received: number; enriched: number; failed: number; leads: Array<{ lead: string | null; status: string; grade?: string; companyData?: string; companyDataProblem?: string; error?: string; deliveryErrors?: string[] }> };
+
+	beforeAll(async () => {
+		mocks = await SaasMocks.start();
+		n8n = await RealN8n.create({ mocks });
+		await importCredentialsInto(n8n, mocks);
+		// The company data provider refuses the key: a configuration error, not a reason to hold the lead.
+		mocks.override({ host: 'company.clearbit.com', path: '/v2/companies/find' }, () => ({ status: 401, json: { error: { type: 'auth_required', message: 'Invalid API key' } } }));
+		workflowId = await n8n.importWorkflow(templateAsPublished());
+		await n8n.start();
+		await n8n.activate(workflowId);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+		await mocks?.stop();
+	});
+
+	it('refuses a call without its header key', async () => {
+		const res = await n8n.callWebhook('lead-handoff/enrich', { email: 'a@b.io', activities: [] });
+		assert.equal(res.status, 403);
+		assert.equal(mocks.requests('slack.com').length, 0);
+	});
+
+	it('answers with the lead enriched; a refused company data key is named in the answer and the item, while sales read only "Company data unavailable", and lead data with Slack markup arrives escaped', async () => {
+		const email = 'max<!channel>*vip*@northwind.io';
+		const res = await n8n.callWebhook('lead-handoff/enrich', { email, firstName: 'Max', jobTitle: 'VP Operations', activities: [{ id: 'm1', type: 'demo_request', timestamp: at(3_600_000) }] }, { headers: HEADER });
+		assert.equal(res.status, 200, JSON.stringify(res.body));
+		const answer = res.body as Answer;
+		assert.deepEqual([answer.received, answer.enriched, answer.failed], [1, 1, 0], JSON.stringify(answer));
+		const [lead] = answer.leads;
+		assert.equal(lead.lead, email);
+		assert.equal(lead.companyData, 'failed');
+		assert.match(lead.companyDataProblem ?? '', /^Configuration error: company\.clearbit\.com refused the credential \(HTTP 401\)\. Check the API key in the "Company Data API" credential/);
+		assert.equal(lead.deliveryErrors, undefined, 'Slack, email and SMS went out');
+		assert.equal(mocks.requests('company.clearbit.com').length, 1, 'a refused key is asked once, not retried');
+		const [post] = mocks.requests('slack.com', { path: '/api/chat.postMessage' });
+		const body = post.body as { text: string; blocks: unknown };
+		const blocks = (typeof body.blocks === 'string' ? JSON.parse(body.blocks) : body.blocks) as Array<{ type: string; text?: { type: string; text: string } }>;
+		const markdown = [body.text, ...blocks.filter((b) => b.text?.type === 'mrkdwn').map((b) => b.text!.text)].join('\n');
+		assert.match(markdown, /Company data unavailable/);
+		assert.doesNotMatch(markdown, /HTTP 401|credential|Configuration/i);
+		assert.match(markdown, /max&lt;!channel&gt;/);
+		assert.ok(!markdown.includes('<!channel>'), 'no @channel from lead data');
+	});
+
+	it('a lead it cannot handle is answered with its error, and contacts nobody', async () => {
+		const before = mocks.requests('slack.com', { path: '/api/chat.postMessage' }).length;
+		const res = await n8n.callWebhook('lead-handoff/enrich', { email: 'broken@acme.io', activities: [{ id: 'b1', type: 'demo_request', timestamp: 'last tuesday' }] }, { headers: HEADER });
+		assert.equal(res.status, 200, JSON.stringify(res.body));
+		const answer = res.body as Answer;
+		assert.deepEqual([answer.received, answer.enriched, answer.failed], [1, 0, 1], JSON.stringify(answer));
+		assert.equal(answer.leads[0].lead, 'broken@acme.io');
+		assert.match(answer.leads[0].error ?? '', /time/i);
+		assert.equal(mocks.requests('slack.com', { path: '/api/chat.postMessage' }).length, before);
 	});
 });
