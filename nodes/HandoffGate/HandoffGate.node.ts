@@ -8,16 +8,16 @@ import {
 } from 'n8n-workflow';
 
 import { getPath } from '../engine/common/paths';
-import { parseProtocolJson } from '../engine/common/schema';
 import { parseTimestamp } from '../engine/common/time';
 import { compileGate, redeliveredVerdict, verdictAfter, type GateOutput, type GateVerdict, type LastHandoff } from '../engine/gate';
 import { processItems } from '../shared/items';
+import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
 import type { HandoffState } from '../store';
 import { handoffGateProperties } from './description';
-import { editorRowsToGate, type GateRuleRow } from './editorRules';
+import { readGateRules } from './editorRules';
 
 const OUTPUT: Record<GateOutput, number> = { handoff: 0, notYet: 1, disqualified: 2, alreadyHandedOff: 3 };
 /** Under "Continue (regular output)" a failed item waits on Disqualified: it sends the lead to neither sales nor nurture. */
@@ -124,13 +124,5 @@ function lastHandoff(state: HandoffState | undefined): LastHandoff | undefined {
 
 /** The rules from the rule table or the JSON parameter, before validation. */
 function readProtocol(ctx: IExecuteFunctions): unknown {
-	const source = ctx.getNodeParameter('rulesSource', 0) as 'editor' | 'json';
-	if (source === 'json') return parseProtocolJson(ctx.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
-	const rows = (name: string) => (ctx.getNodeParameter(name, 0, {}) as { rules?: GateRuleRow[] }).rules ?? [];
-	return editorRowsToGate({
-		disqualifiers: rows('disqualifiers'),
-		intents: rows('intents'),
-		triggers: rows('triggers'),
-		cooldownDays: ctx.getNodeParameter('cooldownDays', 0, undefined) as number | undefined,
-	});
+	return readGateRules(parameterReader(ctx, handoffGateProperties));
 }

@@ -1,12 +1,13 @@
 import type { INodeParameters, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_COOLDOWN_DAYS, DEFAULT_GATE } from '../engine/gate';
+import { DEFAULT_COOLDOWN_DAYS } from '../engine/gate';
 import { conditionGroupValues } from '../shared/conditionRows';
 import { leadInputOptions, leadKeyProperty } from '../shared/leadInput';
 import { recordTestRunsOption } from '../shared/testRun';
-import { gateToEditorRows } from './editorRules';
+import { keptInOtherMode } from '../shared/ruleViews';
+import { DEFAULT_RULES_JSON, DEFAULT_TABLE } from './editorRules';
 
-const defaultRows = gateToEditorRows(DEFAULT_GATE) as unknown as Record<'disqualifiers' | 'intents' | 'triggers', INodeParameters[]>;
+const defaultRows = DEFAULT_TABLE as unknown as Record<'disqualifiers' | 'intents' | 'triggers', INodeParameters[]>;
 
 const editorOnly = { show: { rulesSource: ['editor'] } };
 
@@ -41,39 +42,43 @@ export const handoffGateProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
-			{ name: 'Rule Table', value: 'editor', description: 'Define the rules here, row by row' },
-			{ name: 'JSON', value: 'json', description: 'The same rules as JSON, e.g. kept in version control per client' },
+			{ name: 'Rule Table', value: 'editor', description: 'Define the rules here, row by row; the JSON is kept but not used' },
+			{ name: 'JSON', value: 'json', description: 'The same rules as JSON, e.g. kept in version control per client; the table is kept but not used' },
 		],
 		default: 'editor',
 	},
-	ruleList('disqualifiers', 'Disqualifiers', 'Any one sends the lead to Disqualified: competitors, students, unsubscribed contacts', [
+	...keptInOtherMode([
+		ruleList('disqualifiers', 'Disqualifiers', 'Any one sends the lead to Disqualified: competitors, students, unsubscribed contacts', [
+			{
+				displayName: 'Yields to Intent',
+				name: 'yieldsToIntent',
+				type: 'boolean',
+				default: false,
+				description: 'Whether an intent trigger (e.g. a demo request) overrides this disqualifier',
+			},
+		]),
+		ruleList('intents', 'Intent Triggers', 'Any one hands the lead off at once, whatever the score: demo requests, contact-sales forms'),
+		ruleList('triggers', 'Hand-Off Triggers', 'Any one hands the lead off, e.g. score at least 60 AND a pricing page visit'),
 		{
-			displayName: 'Yields to Intent',
-			name: 'yieldsToIntent',
-			type: 'boolean',
-			default: false,
-			description: 'Whether an intent trigger (e.g. a demo request) overrides this disqualifier',
+			displayName: 'Cool-Down (Days)',
+			name: 'cooldownDays',
+			type: 'number',
+			default: DEFAULT_COOLDOWN_DAYS,
+			description: 'A lead handed off is not handed off again for this many days, unless sales recycles it to nurture. Meanwhile its events leave on Already Handed Off (version 1: on Not Yet).',
+			displayOptions: editorOnly,
 		},
-	]),
-	ruleList('intents', 'Intent Triggers', 'Any one hands the lead off at once, whatever the score: demo requests, contact-sales forms'),
-	ruleList('triggers', 'Hand-Off Triggers', 'Any one hands the lead off, e.g. score at least 60 AND a pricing page visit'),
-	{
-		displayName: 'Cool-Down (Days)',
-		name: 'cooldownDays',
-		type: 'number',
-		default: DEFAULT_COOLDOWN_DAYS,
-		description: 'A lead handed off is not handed off again for this many days, unless sales recycles it to nurture. Meanwhile its events leave on Already Handed Off (version 1: on Not Yet).',
-		displayOptions: editorOnly,
-	},
-	{
-		displayName: 'Rules (JSON)',
-		name: 'rulesJson',
-		type: 'json',
-		displayOptions: { show: { rulesSource: ['json'] } },
-		default: JSON.stringify(DEFAULT_GATE, null, 2),
-		description: 'The gate rules as JSON; the schema ships in the package as gate.schema.json',
-		typeOptions: { rows: 20 },
-	},
+	], 'rulesSource', ['json']),
+	...keptInOtherMode([
+		{
+			displayName: 'Rules (JSON)',
+			name: 'rulesJson',
+			type: 'json',
+			displayOptions: { show: { rulesSource: ['json'] } },
+			default: DEFAULT_RULES_JSON,
+			description: 'The gate rules as JSON; the schema ships in the package as gate.schema.json',
+			typeOptions: { rows: 20 },
+		},
+	], 'rulesSource', ['editor']),
 	{
 		displayName: 'Options',
 		name: 'options',

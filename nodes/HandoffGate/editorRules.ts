@@ -3,8 +3,10 @@
  * editor's defaults are derived from the engine's default gate, so there is one source for it.
  */
 import { ProtocolError } from '../engine/common/errors';
-import { DEFAULT_COOLDOWN_DAYS, type GateProtocol, type GateRule } from '../engine/gate';
+import { parseProtocolJson } from '../engine/common/schema';
+import { DEFAULT_COOLDOWN_DAYS, DEFAULT_GATE, type GateProtocol, type GateRule } from '../engine/gate';
 import { conditionToRows, rowsToCondition, type ConditionGroupRow } from '../shared/conditionRows';
+import { count, inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
 
 export interface GateRuleRow extends ConditionGroupRow {
 	name: string;
@@ -57,4 +59,35 @@ export function editorRowsToGate(rules: GateEditorRules): GateProtocol {
 		});
 	}
 	return protocol;
+}
+
+/** The JSON a fresh node shows. */
+export const DEFAULT_RULES_JSON = JSON.stringify(DEFAULT_GATE, null, 2);
+/** The rule rows a fresh node shows. */
+export const DEFAULT_TABLE = gateToEditorRows(DEFAULT_GATE);
+
+function tableOf(get: ParameterReader): GateEditorRules {
+	const rows = (name: string) => ((get(name) as { rules?: GateRuleRow[] } | undefined)?.rules ?? []);
+	return { disqualifiers: rows('disqualifiers'), intents: rows('intents'), triggers: rows('triggers'), cooldownDays: get('cooldownDays') as number | undefined };
+}
+
+/** The gate rules from the rule table or the JSON parameter, before validation; see rulesInUse. */
+export function readGateRules(get: ParameterReader): unknown {
+	return rulesInUse<unknown>({
+		node: 'Handoff Gate',
+		modeParameter: 'Rules Source',
+		source: get('rulesSource') === 'json' ? 'json' : 'editor',
+		table: {
+			mode: 'Rule Table',
+			rules: 'rule table',
+			read: () => editorRowsToGate(tableOf(get)),
+			defaults: () => editorRowsToGate({ ...DEFAULT_TABLE, cooldownDays: DEFAULT_COOLDOWN_DAYS }),
+		},
+		json: { mode: 'JSON', rules: 'Rules (JSON)', read: () => parseProtocolJson(get('rulesJson'), 'Rules (JSON)'), defaults: () => JSON.parse(DEFAULT_RULES_JSON) },
+		summary: (rules) => {
+			const r = (rules ?? {}) as Partial<Record<'disqualifiers' | 'intents' | 'triggers', unknown[]>>;
+			const n = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+			return inWords([count(n(r.disqualifiers), 'disqualifier'), count(n(r.intents), 'intent trigger'), count(n(r.triggers), 'hand-off trigger')]);
+		},
+	});
 }

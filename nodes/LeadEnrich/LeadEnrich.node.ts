@@ -12,6 +12,7 @@ import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
 import { asOfReader } from '../shared/asOf';
 import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
+import { parameterReader } from '../shared/ruleViews';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { createCompanyLookup, type CompanyLookup, type ProviderResponse } from './companyData';
 import { leadEnrichProperties } from './description';
@@ -78,7 +79,7 @@ export class LeadEnrich implements INodeType {
 }
 
 function readOptions(ctx: IExecuteFunctions): unknown {
-	return readEnrichOptions((name) => ctx.getNodeParameter(name, 0, undefined));
+	return readEnrichOptions(parameterReader(ctx, leadEnrichProperties));
 }
 
 /** The provider with its cache; the HTTP goes through n8n's helpers, so n8n's proxy settings apply. */

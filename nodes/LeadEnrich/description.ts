@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FIRMOGRAPHICS_PRESETS, MODEL_LABELS, ATTRIBUTION_MODELS } from '../engine/enrich';
+import { hiddenTwin } from '../shared/ruleViews';
+import { DEFAULT_OPTIONS_JSON } from './editorOptions';
 
 const editor = { optionsSource: ['editor'] };
 const http = { optionsSource: ['editor'], companyData: ['http'] };
@@ -59,7 +61,7 @@ const authOptions = [
 	{ name: 'Company Data API Credential', value: 'companyDataApi', description: 'An API key sent as a bearer token, a header or a query parameter' },
 ];
 
-export const leadEnrichProperties: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'Configure With',
 		name: 'optionsSource',
@@ -75,7 +77,7 @@ export const leadEnrichProperties: INodeProperties[] = [
 		displayName: 'Options (JSON)',
 		name: 'optionsJson',
 		type: 'json',
-		default: '{\n  "crmUrlTemplate": "https://app.hubspot.com/contacts/123/record/0-1/{{id}}",\n  "attribution": { "model": "uShaped" },\n  "sms": { "maxSegments": 1 }\n}',
+		default: DEFAULT_OPTIONS_JSON,
 		description: 'Validated against enrich.schema.json, shipped in the package; everything has a default, so {} is complete',
 		displayOptions: { show: { optionsSource: ['json'] } },
 	},
@@ -280,4 +282,12 @@ export const leadEnrichProperties: INodeProperties[] = [
 			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'enrichment' },
 		],
 	},
+];
+
+/** Settings kept while JSON is chosen, and the JSON kept while the settings are (see ruleViews). */
+const SETTINGS = ['companyData', 'urlTemplate', 'preset', 'mapping', 'lookupTable', 'lookupSettings', 'brief', 'templates', 'fields'];
+export const leadEnrichProperties: INodeProperties[] = [
+	...properties,
+	...properties.filter((p) => SETTINGS.includes(p.name)).map((p) => hiddenTwin(p, 'optionsSource', ['json'])),
+	...properties.filter((p) => p.name === 'optionsJson').map((p) => hiddenTwin(p, 'optionsSource', ['editor'])),
 ];

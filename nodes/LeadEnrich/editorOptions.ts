@@ -2,7 +2,9 @@
  * The editor's fields as Lead Enrich options (the shape of enrich.schema.json), so both ways of
  * configuring the node compile through `compileEnrichment` and its validation.
  */
+import { parseProtocolJson } from '../engine/common/schema';
 import type { AttributionModel, EnrichOptions, Firmographics, FirmographicsPreset } from '../engine/enrich';
+import { inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
 
 export interface EditorParameters {
 	companyData: 'none' | 'table' | 'http';
@@ -78,4 +80,26 @@ export function editorToOptions(p: EditorParameters): EnrichOptions {
 	const templates = filled(p.templates);
 	if (Object.keys(templates).length) options.templates = templates;
 	return options;
+}
+
+/** The JSON a fresh node shows. */
+export const DEFAULT_OPTIONS_JSON = '{\n  "crmUrlTemplate": "https://app.hubspot.com/contacts/123/record/0-1/{{id}}",\n  "attribution": { "model": "uShaped" },\n  "sms": { "maxSegments": 1 }\n}';
+
+/** What each setting reads as when n8n holds no value for it (its field is hidden or empty). */
+const NOT_SET: EditorParameters = { companyData: 'none', urlTemplate: '', preset: 'clearbit', mapping: {}, lookupTable: {}, lookupSettings: {}, brief: {}, templates: {}, fields: {} };
+
+/** The options from the settings or the JSON parameter, before validation; see rulesInUse. */
+export function readEnrichOptions(get: ParameterReader): unknown {
+	const settings = () => Object.fromEntries(Object.entries(NOT_SET).map(([name, fallback]) => [name, get(name) ?? fallback])) as unknown as EditorParameters;
+	return rulesInUse<unknown>({
+		node: 'Lead Enrich',
+		modeParameter: 'Configure With',
+		source: get('optionsSource') === 'json' ? 'json' : 'editor',
+		table: { mode: 'Settings', rules: 'settings', read: () => editorToOptions(settings()), defaults: () => editorToOptions(NOT_SET) },
+		json: { mode: 'JSON', rules: 'Options (JSON)', read: () => parseProtocolJson(get('optionsJson'), 'Options (JSON)'), defaults: () => JSON.parse(DEFAULT_OPTIONS_JSON) },
+		summary: (options) => {
+			const keys = Object.keys(options && typeof options === 'object' ? options : {});
+			return keys.length ? `settings for ${inWords(keys)}` : 'no settings';
+		},
+	});
 }

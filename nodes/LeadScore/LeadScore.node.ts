@@ -8,15 +8,15 @@ import {
 } from 'n8n-workflow';
 
 import { withPath } from '../engine/common/paths';
-import { parseProtocolJson } from '../engine/common/schema';
 import { compileScorer, leadKeyOf } from '../engine/scoring';
 import { asOfReader } from '../shared/asOf';
 import { processItems } from '../shared/items';
+import { parameterReader } from '../shared/ruleViews';
 import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
 import { leadScoreProperties } from './description';
-import { editorRowsToProtocol, type AttributeRow, type EditorSettings, type EngagementRow } from './editorRules';
+import { readScoringRules } from './editorRules';
 import { recordAndRescore } from './recordAndRescore';
 
 export class LeadScore implements INodeType {
@@ -78,13 +78,5 @@ export class LeadScore implements INodeType {
 
 /** The rules from the point table or the JSON parameter, before validation. */
 function readProtocol(ctx: IExecuteFunctions): unknown {
-	const source = ctx.getNodeParameter('rulesSource', 0) as 'editor' | 'json';
-	if (source === 'json') return parseProtocolJson(ctx.getNodeParameter('rulesJson', 0), 'Rules (JSON)');
-	const rows = (name: string) => (ctx.getNodeParameter(name, 0, {}) as { rules?: unknown[] }).rules ?? [];
-	return editorRowsToProtocol({
-		fit: rows('fitRules') as AttributeRow[],
-		engagement: rows('engagementRules') as EngagementRow[],
-		negative: rows('negativeRules') as AttributeRow[],
-		settings: ctx.getNodeParameter('settings', 0, {}) as EditorSettings,
-	});
+	return readScoringRules(parameterReader(ctx, leadScoreProperties));
 }

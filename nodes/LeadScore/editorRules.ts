@@ -4,6 +4,7 @@
  * source for the standard table.
  */
 import { ProtocolError } from '../engine/common/errors';
+import { parseProtocolJson } from '../engine/common/schema';
 import {
 	DEFAULT_PROTOCOL,
 	type AttributeOperator,
@@ -15,6 +16,7 @@ import {
 	type SeniorityLevel,
 } from '../engine/scoring';
 import { STANDARD_ACTIVITY_TYPES } from '../shared/activityTypes';
+import { count, inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
 
 export interface AttributeRow {
 	label: string;
@@ -212,4 +214,37 @@ function parseThresholds(text: string): Array<{ name: string; score: number }> {
 
 function stripUndefined<T extends object>(value: T): T {
 	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The rules of the point table as n8n holds its parameters. */
+function tableOf(get: ParameterReader): EditorRules {
+	const rows = (name: string) => ((get(name) as { rules?: unknown[] } | undefined)?.rules ?? []) as never[];
+	return { fit: rows('fitRules'), engagement: rows('engagementRules'), negative: rows('negativeRules'), settings: (get('settings') ?? {}) as EditorSettings };
+}
+
+const DEFAULT_JSON_RULES = Object.fromEntries(Object.entries(DEFAULT_PROTOCOL).filter(([key]) => key !== 'fields'));
+/** The JSON a fresh node shows: the default protocol without the field paths. */
+export const DEFAULT_RULES_JSON = JSON.stringify(DEFAULT_JSON_RULES, null, 2);
+/** The rows a fresh node shows. */
+export const DEFAULT_TABLE = protocolToEditorRows(DEFAULT_PROTOCOL);
+
+/** The scoring rules from the point table or the JSON parameter, before validation; see rulesInUse. */
+export function readScoringRules(get: ParameterReader): unknown {
+	return rulesInUse<unknown>({
+		node: 'Lead Score',
+		modeParameter: 'Rules Source',
+		source: get('rulesSource') === 'json' ? 'json' : 'editor',
+		table: {
+			mode: 'Point Table',
+			rules: 'point table',
+			read: () => editorRowsToProtocol(tableOf(get)),
+			defaults: () => editorRowsToProtocol({ ...DEFAULT_TABLE, settings: {} }),
+		},
+		json: { mode: 'JSON', rules: 'Rules (JSON)', read: () => parseProtocolJson(get('rulesJson'), 'Rules (JSON)'), defaults: () => JSON.parse(DEFAULT_RULES_JSON) },
+		summary: (rules) => {
+			const r = (rules ?? {}) as Partial<Record<'fit' | 'engagement' | 'negative', unknown[]>>;
+			const n = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+			return inWords([count(n(r.fit), 'fit rule'), count(n(r.engagement), 'engagement rule'), count(n(r.negative), 'negative rule')]);
+		},
+	});
 }

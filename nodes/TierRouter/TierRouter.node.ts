@@ -1,15 +1,15 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
-import { parseProtocolJson } from '../engine/common/schema';
 import { compileRouter, DEFAULT_TIERS, quietTierIndex, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
 import { processItems } from '../shared/items';
+import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
 import { assignOwner, planAssignments } from './assignOwner';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
-import { editorRowsToRouting, type RepRow, type RoutingSettings, type RuleRow, type TeamRow, type TierRow } from './editorRules';
+import { readRouting } from './editorRules';
 
 /**
  * Version 2 adds Not Routed after the tiers: an event that arrives again for a lead the router
@@ -109,17 +109,7 @@ export class TierRouter implements INodeType {
 
 /** The routing from the tables or the JSON parameter, before validation. */
 function readProtocol(ctx: IExecuteFunctions): RoutingProtocol {
-	const source = ctx.getNodeParameter('rulesSource', 0) as 'editor' | 'json';
-	if (source === 'json') return parseProtocolJson(ctx.getNodeParameter('rulesJson', 0), 'Routing (JSON)') as RoutingProtocol;
-	const rows = <T>(name: string, key: string) => ((ctx.getNodeParameter(name, 0, {}) as Record<string, T[] | undefined>)[key] ?? []) as T[];
-	return editorRowsToRouting({
-		tiers: rows<TierRow>('tiers', 'tier'),
-		roster: rows<RepRow>('roster', 'rep'),
-		teams: rows<TeamRow>('teams', 'team'),
-		rules: rows<RuleRow>('assignmentRules', 'rule'),
-		namedAccounts: rows<{ domain: string; owner: string }>('namedAccounts', 'account'),
-		settings: ctx.getNodeParameter('settings', 0, {}) as RoutingSettings,
-	});
+	return readRouting(parameterReader(ctx, tierRouterProperties));
 }
 
 /** Handoff Gate's reasons on the lead, when it passed the gate. */

@@ -4,8 +4,10 @@
  */
 import type { CalendarSpec, TimeRange, Weekday } from '../engine/calendar';
 import { ProtocolError } from '../engine/common/errors';
-import type { AssignmentRule, Fallback, RosterRep, RoutingProtocol, Team, Tier } from '../engine/routing';
+import { parseProtocolJson } from '../engine/common/schema';
+import { DEFAULT_TIERS, type AssignmentRule, type Fallback, type RosterRep, type RoutingProtocol, type Team, type Tier } from '../engine/routing';
 import { conditionToRows, rowsToCondition, type ConditionGroupRow } from '../shared/conditionRows';
+import { count, inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
 
 export interface TierRow extends ConditionGroupRow {
 	name: string;
@@ -219,4 +221,60 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 			keepExistingOwner: s.keepExistingOwner ?? 'never',
 		},
 	};
+}
+
+/** The routing JSON a fresh node shows: the default tiers and an example roster to replace. */
+export const DEFAULT_ROUTING_JSON = JSON.stringify(
+	{
+		calendar: { hours: { start: '09:00', end: '18:00' } },
+		tiers: DEFAULT_TIERS,
+		assignment: {
+			roster: [
+				{ id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA', weight: 1, capacity: { perDay: 20 } },
+				{ id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN', weight: 1 },
+			],
+			teams: [{ id: 'sales', name: 'Sales', members: ['101', '102'], strategy: 'roundRobin' }],
+			fallback: { queue: 'Unassigned' },
+		},
+	},
+	null,
+	2,
+);
+
+function tablesOf(get: ParameterReader): RoutingEditorRules {
+	const rows = <T>(name: string, key: string) => ((get(name) as Record<string, T[] | undefined> | undefined)?.[key] ?? []) as T[];
+	return {
+		tiers: rows<TierRow>('tiers', 'tier'),
+		roster: rows<RepRow>('roster', 'rep'),
+		teams: rows<TeamRow>('teams', 'team'),
+		rules: rows<RuleRow>('assignmentRules', 'rule'),
+		namedAccounts: rows<{ domain: string; owner: string }>('namedAccounts', 'account'),
+		settings: (get('settings') ?? {}) as RoutingSettings,
+	};
+}
+
+/** The routing from the tables or the JSON parameter, before validation; see rulesInUse. */
+export function readRouting(get: ParameterReader): RoutingProtocol {
+	return rulesInUse<RoutingProtocol>({
+		node: 'Tier Router',
+		modeParameter: 'Rules Source',
+		source: get('rulesSource') === 'json' ? 'json' : 'editor',
+		table: {
+			mode: 'Tables',
+			rules: 'tables (tiers, roster, teams)',
+			read: () => editorRowsToRouting(tablesOf(get)),
+			defaults: () => editorRowsToRouting({ tiers: tiersToEditorRows(DEFAULT_TIERS), roster: [], teams: [], rules: [], namedAccounts: [], settings: {} }),
+		},
+		json: {
+			mode: 'JSON',
+			rules: 'Routing (JSON)',
+			read: () => parseProtocolJson(get('rulesJson'), 'Routing (JSON)') as RoutingProtocol,
+			defaults: () => JSON.parse(DEFAULT_ROUTING_JSON) as RoutingProtocol,
+		},
+		summary: (routing) => {
+			const n = (list: unknown) => (Array.isArray(list) ? list.length : 0);
+			const assignment = (routing?.assignment ?? {}) as Partial<RoutingProtocol['assignment']>;
+			return inWords([count(n(routing?.tiers), 'tier'), count(n(assignment?.roster), 'rep'), count(n(assignment?.teams), 'team'), count(n(assignment?.rules), 'assignment rule')]);
+		},
+	});
 }

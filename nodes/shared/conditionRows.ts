@@ -22,6 +22,8 @@ export interface ConditionRow {
 	engagementDigit?: number;
 	activityType?: string;
 	customActivityType?: string;
+	activityOptions?: { alsoActivityTypes?: string[] };
+	velocityOptions?: { scoreAtLeast?: number };
 	contentContains?: string;
 	minCount?: number;
 	withinDays?: number;
@@ -132,6 +134,24 @@ export const conditionRowValues: INodeProperties[] = [
 	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_TYPE_OPTIONS, default: 'page_view', displayOptions: show(['activity']) },
 	{ displayName: 'Custom Activity Type', name: 'customActivityType', type: 'string', default: '', placeholder: 'e.g. trial_signup', displayOptions: { show: { kind: ['activity'], activityType: ['custom'] } } },
 	{
+		displayName: 'Activity Options',
+		name: 'activityOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { kind: ['activity'] }, hide: { activityType: ['custom'] } },
+		options: [
+			{
+				displayName: 'Or Also',
+				name: 'alsoActivityTypes',
+				type: 'multiOptions',
+				options: ACTIVITY_TYPE_OPTIONS.filter((o) => o.value !== 'custom'),
+				default: [],
+				description: 'More activity types that count as this one, e.g. Contact Sales besides Demo Request',
+			},
+		],
+	},
+	{
 		displayName: 'URL or Asset Contains',
 		name: 'contentContains',
 		type: 'string',
@@ -145,6 +165,15 @@ export const conditionRowValues: INodeProperties[] = [
 	{ displayName: 'In Words', name: 'label', type: 'string', default: '', placeholder: 'e.g. visited the pricing page', description: 'What the lead did, as sales will read it', displayOptions: show(['activity']) },
 	{ displayName: 'Points', name: 'points', type: 'number', default: 40, displayOptions: show(['gainedPoints']) },
 	{ displayName: 'In (Days)', name: 'days', type: 'number', default: 7, displayOptions: show(['gainedPoints']) },
+	{
+		displayName: 'Points Gained Options',
+		name: 'velocityOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(['gainedPoints']),
+		options: [{ displayName: 'And Total Score At Least', name: 'scoreAtLeast', type: 'number', default: 60, description: 'Holds only when the total score is this high too' }],
+	},
 	{ displayName: 'Field', name: 'field', type: 'string', default: '', placeholder: 'e.g. jobTitle or properties.lifecyclestage', displayOptions: show(['field']) },
 	{ displayName: 'Operator', name: 'operator', type: 'options', options: FIELD_OPERATORS, default: 'equals', displayOptions: show(['field']) },
 	{
@@ -228,7 +257,8 @@ function rowToCondition(row: ConditionRow, where: string): Condition {
 		case 'engagementAtLeast':
 			return { engagementAtLeast: (row.engagementDigit ?? 2) as 1 | 2 | 3 | 4 };
 		case 'activity': {
-			const activity = row.activityType === 'custom' ? list(row.customActivityType) : [row.activityType ?? 'page_view'];
+			const listed = [row.activityType ?? 'page_view', ...(row.activityOptions?.alsoActivityTypes ?? [])];
+			const activity = row.activityType === 'custom' ? list(row.customActivityType) : [...new Set(listed)];
 			if (activity.length === 0) throw ProtocolError.at(`${where} › Custom Activity Type`, 'name at least one activity type');
 			const content = list(row.contentContains);
 			return {
@@ -239,8 +269,11 @@ function rowToCondition(row: ConditionRow, where: string): Condition {
 				...(row.label ? { label: row.label } : {}),
 			};
 		}
-		case 'gainedPoints':
-			return { gainedPoints: requireNumber(row.points, `${where} › Points`), withinDays: requireNumber(row.days, `${where} › In (Days)`) };
+		case 'gainedPoints': {
+			const gained: Condition = { gainedPoints: requireNumber(row.points, `${where} › Points`), withinDays: requireNumber(row.days, `${where} › In (Days)`) };
+			const floor = row.velocityOptions?.scoreAtLeast;
+			return floor === undefined ? gained : { all: [{ score: 'total', atLeast: requireNumber(floor, `${where} › And Total Score At Least`) }, gained] };
+		}
 		case 'field': {
 			const field = (row.field ?? '').trim();
 			if (!field) throw ProtocolError.at(`${where} › Field`, 'name the field, e.g. jobTitle');
@@ -283,11 +316,12 @@ function leafToRow(c: Condition): ConditionRow {
 	if ('fitAtLeast' in c) return { kind: 'fitAtLeast', fitLetter: c.fitAtLeast };
 	if ('engagementAtLeast' in c) return { kind: 'engagementAtLeast', engagementDigit: c.engagementAtLeast };
 	if ('activity' in c) {
-		const standard = c.activity.length === 1 && STANDARD_ACTIVITY_TYPES.includes(c.activity[0]);
+		const standard = c.activity.every((type) => STANDARD_ACTIVITY_TYPES.includes(type));
+		const [first, ...also] = c.activity;
 		return {
 			kind: 'activity',
-			activityType: standard ? c.activity[0] : 'custom',
-			...(standard ? {} : { customActivityType: c.activity.join(', ') }),
+			activityType: standard ? first : 'custom',
+			...(standard ? (also.length ? { activityOptions: { alsoActivityTypes: also } } : {}) : { customActivityType: c.activity.join(', ') }),
 			contentContains: (c.contentContains ?? []).join(', '),
 			minCount: c.minCount ?? 1,
 			withinDays: c.withinDays ?? 0,
@@ -300,8 +334,19 @@ function leafToRow(c: Condition): ConditionRow {
 		return { kind: 'field', field: c.field, operator: c.operator, value, fieldLabel: c.label ?? '' };
 	}
 	if ('negativeRule' in c) return { kind: 'negativeRule', scoreRules: c.negativeRule.join(', ') };
+	const floor = scoreFloorOfVelocity(c);
+	if (floor) return floor;
 	// A nested group has no row of its own: it stays JSON inside the table.
 	return { kind: 'json', conditionJson: JSON.stringify(c) };
+}
+
+/** { all: [total score at least N, points gained] }: one Points Gained row with a score floor. */
+function scoreFloorOfVelocity(c: Condition): ConditionRow | undefined {
+	if (!('all' in c) || c.all.length !== 2) return undefined;
+	const [score, gained] = c.all;
+	if (!('score' in score) || score.score !== 'total' || score.atLeast === undefined || score.below !== undefined || Object.keys(score).length !== 2) return undefined;
+	if (!('gainedPoints' in gained)) return undefined;
+	return { kind: 'gainedPoints', points: gained.gainedPoints, days: gained.withinDays, velocityOptions: { scoreAtLeast: score.atLeast } };
 }
 
 function requireNumber(value: number | undefined, where: string): number {
