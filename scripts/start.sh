@@ -50,9 +50,22 @@ export N8N_USER_FOLDER="$USER_FOLDER"
 export N8N_PORT="$PORT"
 export N8N_LISTEN_ADDRESS="$LISTEN"
 export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((PORT + 1))}"
-export N8N_DIAGNOSTICS_ENABLED="${N8N_DIAGNOSTICS_ENABLED:-false}"
-export N8N_VERSION_NOTIFICATIONS_ENABLED="${N8N_VERSION_NOTIFICATIONS_ENABLED:-false}"
-export N8N_PERSONALIZATION_ENABLED="${N8N_PERSONALIZATION_ENABLED:-false}"
+# n8n's calls home, off: each fails on a machine without internet and prints a stack trace, and
+# none is needed to build workflows with this package. Any of them can be set back from outside.
+export N8N_DIAGNOSTICS_ENABLED="${N8N_DIAGNOSTICS_ENABLED:-false}"                       # telemetry (PostHog)
+export N8N_VERSION_NOTIFICATIONS_ENABLED="${N8N_VERSION_NOTIFICATIONS_ENABLED:-false}"   # "new version" check
+export N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED="${N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED:-false}"
+export N8N_TEMPLATES_ENABLED="${N8N_TEMPLATES_ENABLED:-false}"                           # n8n.io template gallery
+export N8N_DYNAMIC_BANNERS_ENABLED="${N8N_DYNAMIC_BANNERS_ENABLED:-false}"               # announcement banners
+export N8N_HIRING_BANNER_ENABLED="${N8N_HIRING_BANNER_ENABLED:-false}"
+export N8N_PERSONALIZATION_ENABLED="${N8N_PERSONALIZATION_ENABLED:-false}"               # first-login survey
+export N8N_VERIFIED_PACKAGES_ENABLED="${N8N_VERIFIED_PACKAGES_ENABLED:-false}"           # n8n's list of verified community nodes
+export N8N_DISABLED_MODULES="${N8N_DISABLED_MODULES:-mcp-registry}"                     # n8n's catalogue of MCP servers
+# n8n asks for these to be set explicitly (its deprecation notice); these are today's values.
+export N8N_UNVERIFIED_PACKAGES_ENABLED="${N8N_UNVERIFIED_PACKAGES_ENABLED:-true}"
+export N8N_RUNNERS_TASK_TIMEOUT="${N8N_RUNNERS_TASK_TIMEOUT:-300}"
+export N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES="${N8N_COMPRESSION_NODE_MAX_DECOMPRESSED_SIZE_BYTES:-2147483648}"
+export N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES="${N8N_COMPRESSION_NODE_MAX_ZIP_ENTRIES:-5000}"
 # Plain http on this machine: the login cookie must not require https.
 export N8N_SECURE_COOKIE="${N8N_SECURE_COOKIE:-false}"
 export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-warn}"
@@ -68,27 +81,34 @@ rm -f "$CREDS_FILE"
 # workflow instead of adding a copy; a file without an id gets one derived from its name.
 shopt -s nullglob
 templates=(workflows/*.json)
+TEMPLATE_LIST=""   # one line per template: id, tab, name
 if [ ${#templates[@]} -gt 0 ]; then
   IMPORT_DIR="$USER_FOLDER/import"
   rm -rf "$IMPORT_DIR" && mkdir -p "$IMPORT_DIR"
-  node -e '
+  TEMPLATE_LIST="$(node -e '
     const fs = require("fs"), path = require("path"), crypto = require("crypto");
     const [out, ...files] = process.argv.slice(1);
     for (const file of files) {
       const wf = JSON.parse(fs.readFileSync(file, "utf8"));
       wf.id ??= crypto.createHash("sha256").update("lead-handoff-template:" + path.basename(file)).digest("hex").slice(0, 16);
       fs.writeFileSync(path.join(out, path.basename(file)), JSON.stringify(wf));
-    }' "$IMPORT_DIR" "${templates[@]}"
+      console.log(`${wf.id}\t${wf.name ?? path.basename(file)}`);
+    }' "$IMPORT_DIR" "${templates[@]}")"
   log "importing ${#templates[@]} template workflow(s)"
   N8N_LOG_LEVEL=error "$N8N_BIN" import:workflow --separate --input="$IMPORT_DIR" >&2
 fi
+
+# Where the templates' embedded store keeps its data: the rule the nodes themselves follow.
+STORE_PATH="$(node -e 'const path = require("path"); const { defaultEmbeddedFolder } = require("./dist/nodes/store"); const { STORE_FILE } = require("./dist/nodes/store/sqlite"); console.log(path.join(defaultEmbeddedFolder(), STORE_FILE))')"
 
 URL="http://localhost:$PORT"
 # Once n8n answers: create the owner on first start, then say where to log in.
 (
   for _ in $(seq 1 360); do
     kill -0 "$$" 2>/dev/null || exit 0
-    if settings="$(curl -fsS "http://127.0.0.1:$PORT/rest/settings" 2>/dev/null)" && [[ "$settings" == \{* ]]; then
+    # The readiness probe first: it answers quietly, where an early /rest call logs "Database is not ready".
+    if curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz/readiness" 2>/dev/null &&
+      settings="$(curl -fsS "http://127.0.0.1:$PORT/rest/settings" 2>/dev/null)" && [[ "$settings" == \{* ]]; then
       if [[ "$settings" == *'"showSetupOnFirstLoad":true'* ]]; then
         body="$(node -e 'console.log(JSON.stringify({ email: process.argv[1], firstName: "Lead", lastName: "Handoff", password: process.argv[2] }))' "$OWNER_EMAIL" "$OWNER_PASSWORD")"
         if curl -fsS -o /dev/null -H 'content-type: application/json' -d "$body" "http://127.0.0.1:$PORT/rest/owner/setup"; then
@@ -97,11 +117,23 @@ URL="http://localhost:$PORT"
           log "could not create the owner account (password: 8-64 characters, a digit and an uppercase letter)"
         fi
       fi
+      login="$(node -e 'console.log(JSON.stringify({ emailOrLdapLoginId: process.argv[1], password: process.argv[2] }))' "$OWNER_EMAIL" "$OWNER_PASSWORD")"
+      if curl -fsS -o /dev/null -H 'content-type: application/json' -d "$login" "http://127.0.0.1:$PORT/rest/login" 2>/dev/null; then
+        password="$OWNER_PASSWORD"
+      else
+        password="(the password you set in n8n)"
+      fi
       {
         echo
-        echo "  n8n is ready with n8n-nodes-lead-handoff installed: $URL"
-        echo "  login: $OWNER_EMAIL / $OWNER_PASSWORD   (set on first start; change it in n8n's settings)"
-        echo "  Ctrl-C stops n8n."
+        echo "  n8n is ready, with n8n-nodes-lead-handoff installed"
+        echo "    editor:     $URL"
+        echo "    login:      $OWNER_EMAIL / $password"
+        if [ -n "$TEMPLATE_LIST" ]; then
+          echo "    templates:  imported into Overview -> Workflows"
+          while IFS=$'\t' read -r id name; do echo "                - $name   $URL/workflow/$id"; done <<< "$TEMPLATE_LIST"
+        fi
+        echo "    store:      $STORE_PATH   (Lead Handoff Store, embedded; created when a workflow first keeps state)"
+        echo "  Ctrl-C stops n8n; your workflows and the store stay in $USER_FOLDER."
         echo
       } >&2
       exit 0
