@@ -44,7 +44,7 @@ function setInPanel(type: INodeType, saved: INodeParameters, name: string, value
 	let parameters = NodeHelpers.getNodeParameters(properties, saved, false, false, node, type.description)!;
 	parameters = { ...parameters, [name]: value };
 	parameters = NodeHelpers.getNodeParameters(properties, parameters, true, false, node, type.description)!;
-	return NodeHelpers.getNodeParameters(properties, parameters, false, false, { ...node, parameters }, type.description)!;
+	return NodeHelpers.getNodeParameters(properties, parameters, false, false, node, type.description)!;
 }
 
 /** The same node type without the hidden twins that keep the other mode's values. */
