@@ -230,7 +230,7 @@ export const tierRouterProperties: INodeProperties[] = [
 			displayOptions: editorOnly,
 			default: {},
 			options: [
-				{ displayName: 'Calendar Time Zone', name: 'calendarZone', type: 'string', default: '', placeholder: 'e.g. Europe/Berlin', description: 'Zone of the business calendar; empty: the workflow\'s time zone' },
+				{ displayName: 'Calendar Time Zone', name: 'calendarZone', type: 'string', default: '', placeholder: 'e.g. Europe/Berlin', description: 'Zone of the business calendar: working hours, holidays and SLA due times (shown with their zone, e.g. "Mon 16 Mar 2026 10:00 (CET)"). Empty: the workflow\'s time zone (Workflow Settings), else the n8n instance\'s (GENERIC_TIMEZONE).' },
 				{ displayName: 'Company Size Field', name: 'companySizeField', type: 'string', default: 'companySize' },
 				{ displayName: 'Country Field', name: 'countryField', type: 'string', default: 'country' },
 				{ displayName: 'Default Team', name: 'defaultTeam', type: 'string', default: '', description: 'Team ID for leads no rule matches; empty: the first team' },
