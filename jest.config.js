@@ -25,5 +25,7 @@ module.exports = {
 		project('nodes', ['<rootDir>/test/nodes'], '<rootDir>/test/setup/timeout-short.js'),
 		project('store', ['<rootDir>/test/store'], '<rootDir>/test/setup/timeout-store.js'),
 		...(realN8n ? [project('real-n8n', ['<rootDir>/test/real-n8n'], '<rootDir>/test/setup/timeout-real-n8n.js')] : []),
+		// The package in n8n's editor, in headless Chromium: with the real-n8n suites.
+		...(realN8n ? [project('editor', ['<rootDir>/test/editor'], '<rootDir>/test/setup/timeout-real-n8n.js')] : []),
 	],
 };

@@ -13,6 +13,7 @@ ensure_deps
 if [ "${1:-}" != "--unit" ]; then
   LEAD_HANDOFF_N8N_BIN="$(bash scripts/ensure-n8n.sh)"
   export LEAD_HANDOFF_N8N_BIN
+  bash scripts/ensure-browser.sh || log "no Chromium: the editor suite is skipped (in CI it fails)"
 else
   shift
   unset LEAD_HANDOFF_N8N_BIN

@@ -6,7 +6,7 @@
  * (`CI` set) a missing service fails the run.
  */
 import { createConnection } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, writeFileSync } from 'node:fs';
 import { Client } from 'pg';
 
 import { PG_DATABASE, PG_HOST, PG_PORT, REDIS_HOST, REDIS_PORT, SKIPS_FILE } from './services-config';
@@ -43,6 +43,22 @@ function probeRedis(): Promise<string | undefined> {
 	});
 }
 
+/** The editor suite drives Debian's Chromium through playwright-core (scripts/ensure-browser.sh). */
+function probeBrowser(): string | undefined {
+	const chromium = process.env.LEAD_HANDOFF_CHROMIUM || '/usr/bin/chromium';
+	try {
+		accessSync(chromium, constants.X_OK);
+	} catch {
+		return `no Chromium at ${chromium} (scripts/ensure-browser.sh installs Debian's)`;
+	}
+	try {
+		require.resolve('playwright-core');
+	} catch {
+		return 'playwright-core is not installed (npm ci)';
+	}
+	return undefined;
+}
+
 export default async function globalSetup(): Promise<void> {
 	const skips: string[] = [];
 	const pg = await probePostgres();
@@ -57,6 +73,13 @@ export default async function globalSetup(): Promise<void> {
 		skips.push(`queue-mode suite: ${redis}`);
 	}
 	if (!process.env.LEAD_HANDOFF_N8N_BIN) skips.push('real-n8n suites: not requested (npm run test:unit)');
+	else {
+		const browser = probeBrowser();
+		if (browser) {
+			process.env.LH_TEST_BROWSER_SKIP = browser;
+			skips.push(`editor suite: ${browser}`);
+		}
+	}
 	if (skips.length && process.env.CI) {
 		throw new Error(`CI must run every suite, but:\n- ${skips.join('\n- ')}`);
 	}
