@@ -109,12 +109,34 @@ export async function recycleLead(driver: Driver, scope: string, leadKey: string
 	});
 }
 
-/** Closes the lead's assignments made at or before `at` and still open. */
-function closeOpen(tx: Queryable, scope: string, leadKey: string, at: number, exceptEvent = ''): Promise<number> {
-	return tx.run(
-		'UPDATE lh.assignments SET closed_at = $3 WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL AND assigned_at <= $3 AND event_key <> $4',
+/** Closes the lead's assignments made at or before `at` and still open; their reps' open counts drop. */
+async function closeOpen(tx: Queryable, scope: string, leadKey: string, at: number, exceptEvent = ''): Promise<number> {
+	const closed = await tx.all<{ rep_id: string | null }>(
+		'UPDATE lh.assignments SET closed_at = $3 WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL AND assigned_at <= $3 AND event_key <> $4 RETURNING rep_id',
 		[scope, leadKey, at, exceptEvent],
 	);
+	await adjustOpen(tx, scope, closed.map((row) => row.rep_id), -1);
+	return closed.length;
+}
+
+/**
+ * A rep's open hand-offs, counted on the rep's load row: every writer that opens, closes or deletes
+ * an open assignment passes its reps here (one statement per rep, usually one), in the same
+ * transaction, so the count is always the number of the rep's open assignments.
+ */
+export async function adjustOpen(tx: Queryable, scope: string, repIds: ReadonlyArray<string | null>, sign: 1 | -1): Promise<void> {
+	const counts = new Map<string, number>();
+	for (const id of repIds) if (id !== null) counts.set(id, (counts.get(id) ?? 0) + 1);
+	for (const [repId, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+		// A rep with an open assignment has a load row (an assignment creates it before it opens).
+		await tx.run(
+			sign > 0
+				? `INSERT INTO lh.rep_loads (scope, rep_id, assigned_total, open_count) VALUES ($1, $2, 0, $3)
+				ON CONFLICT (scope, rep_id) DO UPDATE SET open_count = lh.rep_loads.open_count + $3`
+				: 'UPDATE lh.rep_loads SET open_count = open_count - $3 WHERE scope = $1 AND rep_id = $2',
+			[scope, repId, n],
+		);
+	}
 }
 
 export async function closeAssignments(driver: Driver, scope: string, leadKey: string, at: number): Promise<number> {
@@ -177,7 +199,11 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
 			await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, next]);
 		}
 		if (repId !== null) {
-			await tx.run('UPDATE lh.rep_loads SET assigned_total = assigned_total + 1, last_assigned_at = $3 WHERE scope = $1 AND rep_id = $2', [scope, repId, at]);
+			await tx.run('UPDATE lh.rep_loads SET assigned_total = assigned_total + 1, open_count = open_count + 1, last_assigned_at = $3 WHERE scope = $1 AND rep_id = $2', [
+				scope,
+				repId,
+				at,
+			]);
 		}
 		// The lead now belongs to this owner: its earlier open assignments stop counting as load.
 		await closeOpen(tx, scope, leadKey, at, eventKey);
@@ -199,9 +225,9 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
 }
 
 /**
- * Locks the reps' load rows (creating missing ones) in id order and reads their loads from
- * assignments: open ones, and those since the start of each rep's day and week. Three statements
- * whatever the team's size.
+ * Locks the reps' load rows (creating missing ones) in id order and reads their loads: the open
+ * count kept on each row, and the assignments since the start of each rep's day and week. Three
+ * statements whatever the team's size.
  */
 export async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray<{ id: string; dayStart: number; weekStart: number }>): Promise<Record<string, RepLoadCounts>> {
 	const loads: Record<string, RepLoadCounts> = {};
@@ -213,11 +239,11 @@ export async function lockAndLoadReps(tx: Queryable, scope: string, reps: Readon
 		`SELECT rep_id, last_assigned_at FROM lh.rep_loads WHERE scope = $1 AND rep_id IN (${idParams.join(', ')}) ORDER BY rep_id FOR UPDATE`,
 		[scope, ...ids],
 	);
-	// One row per rep, each count an index range: open rows (partial index), since the day, since the week.
+	// One row per rep: the open count kept on it, and two index ranges (since the day, since the week).
 	const perRep = reps.map((_, i) => {
 		const [id, day, week] = [`$${3 * i + 2}`, `$${3 * i + 3}`, `$${3 * i + 4}`];
 		const count = (where: string) => `(SELECT COUNT(*) FROM lh.assignments WHERE scope = $1 AND rep_id = ${id} AND ${where})`;
-		return `SELECT rep_id, ${count('closed_at IS NULL')} AS open, ${count(`assigned_at >= ${day}`)} AS today, ${count(`assigned_at >= ${week}`)} AS week FROM lh.rep_loads WHERE scope = $1 AND rep_id = ${id}`;
+		return `SELECT rep_id, open_count AS open, ${count(`assigned_at >= ${day}`)} AS today, ${count(`assigned_at >= ${week}`)} AS week FROM lh.rep_loads WHERE scope = $1 AND rep_id = ${id}`;
 	});
 	const counts = await tx.all<{ rep_id: string; open: number | null; today: number | null; week: number | null }>(perRep.join(' UNION ALL '), [
 		scope,

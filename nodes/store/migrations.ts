@@ -298,6 +298,22 @@ export const MIGRATIONS: readonly Migration[] = [
 		],
 		leadTables: [{ table: 'handoff_releases', column: 'lead_key' }],
 	},
+	{
+		version: 7,
+		name: "a rep's open hand-offs counted on the rep's load row",
+		statements: [
+			// Kept by every change of an open assignment (assign, close, recycle, reassign, contact,
+			// release, erase), so an assignment reads a rep's open load in one row, not row by row.
+			`ALTER TABLE lh.rep_loads ADD COLUMN open_count BIGINT NOT NULL DEFAULT 0`,
+			`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total)
+				SELECT DISTINCT scope, rep_id, 0 FROM lh.assignments WHERE rep_id IS NOT NULL AND closed_at IS NULL
+				ON CONFLICT (scope, rep_id) DO NOTHING`,
+			`UPDATE lh.rep_loads SET open_count = (
+				SELECT COUNT(*) FROM lh.assignments a WHERE a.scope = lh.rep_loads.scope AND a.rep_id = lh.rep_loads.rep_id AND a.closed_at IS NULL
+			)`,
+		],
+		leadTables: [],
+	},
 ];
 
 /**

@@ -17,7 +17,7 @@
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
-import { lockAndLoadReps, lockRep } from './handoffs';
+import { adjustOpen, lockAndLoadReps, lockRep } from './handoffs';
 import type {
 	SlaAdvance,
 	SlaChange,
@@ -200,24 +200,23 @@ async function moveLoad(tx: Queryable, before: SlaTimerRecord, after: SlaTimerRe
 	const changesHands = RUNNING.has(after.status) && after.ownerId !== before.ownerId;
 	if (!closes && !changesHands) return assignmentKey;
 	if (assignmentKey !== null) {
-		await tx.run('UPDATE lh.assignments SET closed_at = $4 WHERE scope = $1 AND lead_key = $2 AND event_key = $3 AND closed_at IS NULL', [
-			after.scope,
-			after.leadKey,
-			assignmentKey,
-			after.closedAt ?? at,
-		]);
+		const closed = await tx.all<{ rep_id: string | null }>(
+			'UPDATE lh.assignments SET closed_at = $4 WHERE scope = $1 AND lead_key = $2 AND event_key = $3 AND closed_at IS NULL RETURNING rep_id',
+			[after.scope, after.leadKey, assignmentKey, after.closedAt ?? at],
+		);
+		await adjustOpen(tx, after.scope, closed.map((row) => row.rep_id), -1);
 	}
 	if (!changesHands || after.ownerId === undefined) return closes ? assignmentKey : null;
 	const key = `${after.handoffKey}#reassigned-${after.reassignments ?? 1}`;
-	await tx.run(
+	const opened = await tx.run(
 		`INSERT INTO lh.assignments (scope, lead_key, event_key, team, rep_id, assigned_at, details) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (scope, lead_key, event_key) DO NOTHING`,
 		[after.scope, after.leadKey, key, after.team ?? null, after.ownerId, at, toJson({ via: 'slaReassignment', from: before.ownerId ?? null }, 'Assignment details')],
 	);
 	await tx.run(
-		`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total, last_assigned_at) VALUES ($1, $2, 1, $3)
-		ON CONFLICT (scope, rep_id) DO UPDATE SET assigned_total = lh.rep_loads.assigned_total + 1, last_assigned_at = $3`,
-		[after.scope, after.ownerId, at],
+		`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total, open_count, last_assigned_at) VALUES ($1, $2, 1, $3, $4)
+		ON CONFLICT (scope, rep_id) DO UPDATE SET assigned_total = lh.rep_loads.assigned_total + 1, open_count = lh.rep_loads.open_count + $3, last_assigned_at = $4`,
+		[after.scope, after.ownerId, opened, at],
 	);
 	return key;
 }

@@ -205,6 +205,14 @@ export class SqlHandoffStore implements HandoffStore {
 		const everywhere = scope === ALL_SCOPES;
 		const params = everywhere ? [checkKey(leadKey, 'Lead key')] : [checkKey(leadKey, 'Lead key'), checkKey(scope, 'Scope')];
 		return this.driver.transaction(async (tx) => {
+			// The lead's open assignments stop counting in their reps' open loads.
+			const open = await tx.all<{ scope: string; rep_id: string }>(
+				`SELECT scope, rep_id FROM lh.assignments WHERE lead_key = $1${everywhere ? '' : ' AND scope = $2'} AND closed_at IS NULL AND rep_id IS NOT NULL ORDER BY scope, rep_id`,
+				params,
+			);
+			for (const scopeOf of new Set(open.map((row) => row.scope))) {
+				await handoffs.adjustOpen(tx, scopeOf, open.filter((row) => row.scope === scopeOf).map((row) => row.rep_id), -1);
+			}
 			const deleted: Record<string, number> = {};
 			for (const { table, column } of this.leadTables) {
 				const where = everywhere ? `${column} = $1` : `${column} = $1 AND scope = $2`;
