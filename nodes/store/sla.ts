@@ -49,6 +49,8 @@ interface TimerRow {
 	state: unknown;
 	policy_key: string;
 	assignment_key: string | null;
+	next_stage: string | null;
+	next_due_at: number | null;
 }
 
 /** Policies never change under a key: each is read once per process and store. */
@@ -102,8 +104,30 @@ function nextOf(timer: SlaTimerRecord): [string | null, number | null] {
 	return next ? [next.stage, next.dueAt] : [null, null];
 }
 
+/**
+ * A poll moves a timer on by its two indexed columns alone (next_stage, next_due_at), without
+ * rewriting its JSON: the stages of the stored schedule before the one they name have fired.
+ * Reading merges that in, so every reader sees the timer as the poll left it.
+ */
 function readTimer<T extends SlaTimerRecord>(driver: Driver, row: TimerRow): T {
-	return driver.dialect.readJson(row.state) as unknown as T;
+	const timer = driver.dialect.readJson(row.state) as unknown as T;
+	if (!RUNNING.has(timer.status) || timer.schedule.length === 0) return timer;
+	const next = row.next_due_at === null ? undefined : Number(row.next_due_at);
+	const at = row.next_stage === null ? timer.schedule.length : timer.schedule.findIndex((s) => s.stage === row.next_stage && s.dueAt === next);
+	if (at <= 0) return timer;
+	const passed = timer.schedule.slice(0, at).map((s) => s.stage);
+	return { ...timer, schedule: timer.schedule.slice(at), ...(Array.isArray(timer.fired) ? { fired: [...timer.fired, ...passed] } : {}) };
+}
+
+/** Whether a poll step only fired the first `count` stages: then the next stage columns say it all. */
+function onlyFired(before: SlaTimerRecord, after: SlaTimerRecord, count: number): boolean {
+	if (after.schedule.length !== before.schedule.length - count || !after.schedule.every((s, i) => s === before.schedule[i + count])) return false;
+	if ((after.fired?.length ?? 0) !== (before.fired?.length ?? 0) + (before.fired || after.fired ? count : 0)) return false;
+	const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+	for (const key of keys) {
+		if (key !== 'schedule' && key !== 'fired' && (before as unknown as Record<string, unknown>)[key] !== (after as unknown as Record<string, unknown>)[key]) return false;
+	}
+	return true;
 }
 
 async function policyOf(driver: Driver, q: Queryable, key: string): Promise<Record<string, unknown>> {
@@ -295,7 +319,7 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 	const assigned = new Set<string>();
 	await inChunks(handoffKeys, ROWS_PER_STATEMENT, async (chunk) => {
 		const rows = await tx.all<TimerRow & { handoff_key: string }>(
-			`SELECT handoff_key, state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND handoff_key IN (${placeholders(2, chunk.length)})`,
+			`SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key IN (${placeholders(2, chunk.length)})`,
 			[scope, ...chunk],
 		);
 		for (const row of rows) existing.set(row.handoff_key, readTimer<T>(driver, row));
@@ -315,7 +339,7 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 	});
 	await inChunks(leadKeys, ROWS_PER_STATEMENT, async (chunk) => {
 		const rows = await tx.all<TimerRow & { lead_key: string }>(
-			`SELECT lead_key, state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND lead_key IN (${placeholders(2, chunk.length)}) AND closed_at IS NULL
+			`SELECT lead_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key IN (${placeholders(2, chunk.length)}) AND closed_at IS NULL
 			ORDER BY lead_key, started_at, handoff_key FOR UPDATE`,
 			[scope, ...chunk],
 		);
@@ -416,16 +440,16 @@ export async function changeSlaTimers<T extends SlaTimerRecord>(
 		await lockTouches(tx, scope, handoffKey, leadKey);
 		let rows: Array<TimerRow & { handoff_key: string }>;
 		if (handoffKey !== undefined) {
-			rows = await tx.all('SELECT handoff_key, state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
+			rows = await tx.all('SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
 		} else {
 			rows = await tx.all(
-				'SELECT handoff_key, state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL ORDER BY started_at, handoff_key FOR UPDATE',
+				'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL ORDER BY started_at, handoff_key FOR UPDATE',
 				[scope, leadKey],
 			);
 			// None running: the latest, so a repeated event is answered with what it did the first time.
 			if (rows.length === 0) {
 				rows = await tx.all(
-					'SELECT handoff_key, state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 ORDER BY started_at DESC, handoff_key DESC LIMIT 1 FOR UPDATE',
+					'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 ORDER BY started_at DESC, handoff_key DESC LIMIT 1 FOR UPDATE',
 					[scope, leadKey],
 				);
 			}
@@ -481,7 +505,7 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 	].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	return driver.transaction(async (tx) => {
 		await lockTouches(tx, scope, handoffKey, undefined);
-		const [row] = await tx.all<TimerRow>('SELECT state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
+		const [row] = await tx.all<TimerRow>('SELECT state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
 		if (!row) return { status: 'notFound' };
 		const before = readTimer<T>(driver, row);
 		let counter = 0;
@@ -520,62 +544,73 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(driver: Driver
 	const size = checkLimit(limit);
 	return driver.transaction(async (tx) => {
 		const rows = await tx.all<TimerRow & { handoff_key: string }>(
-			`SELECT handoff_key, state, policy_key, assignment_key FROM lh.sla_timers
+			`SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers
 			WHERE scope = $1 AND next_due_at <= $2 ORDER BY next_due_at, handoff_key LIMIT $3 FOR UPDATE SKIP LOCKED`,
 			[scope, now, size],
 		);
 		if (rows.length === 0) return [];
 		const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
-		const claims: Array<SlaClaim<T> & { params: unknown[] }> = [];
+		const claims: Array<SlaClaim<T>> = [];
+		const moved: Array<[handoffKey: string, nextStage: string | null, nextDueAt: number | null]> = [];
+		const rewritten: Array<{ timer: T; assignmentKey: string | null }> = [];
 		for (const row of rows) {
 			const before = readTimer<T>(driver, row);
 			const step = advance(before, now);
 			const after = checkRecord(step.timer, before, `The SLA timer "${before.handoffKey}"`);
 			const [nextStage, nextDueAt] = nextOf(after);
 			if (nextDueAt !== null && nextDueAt <= now) throw invalid(`The SLA timer "${before.handoffKey}" still has a stage due at the poll time after the poll.`);
-			claims.push({
-				timer: after,
-				policy: policies.get(row.policy_key)!,
-				due: step.due,
-				firedAt: now,
-				params: [row.handoff_key, nextStage, nextDueAt, toJson(after, 'The SLA timer')],
-			});
+			if (onlyFired(before, after, step.due.length)) moved.push([before.handoffKey, nextStage, nextDueAt]);
+			else rewritten.push({ timer: after, assignmentKey: row.assignment_key });
+			claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });
 		}
-		for (let start = 0; start < claims.length; start += ROWS_PER_STATEMENT) {
-			const chunk = claims.slice(start, start + ROWS_PER_STATEMENT);
-			const params: unknown[] = [scope, now];
-			const values = chunk.map((claim) => {
-				const at = params.length + 1;
-				params.push(...claim.params);
-				return `($${at}, $${at + 1}, CAST($${at + 2} AS BIGINT), CAST($${at + 3} AS JSONB))`;
-			});
-			// One statement per chunk: the claimed rows move on to their following stage.
-			await tx.run(
-				`UPDATE lh.sla_timers AS t SET next_stage = v.column2, next_due_at = v.column3, state = v.column4, updated_at = $2
-				FROM (VALUES ${values.join(', ')}) AS v WHERE t.scope = $1 AND t.handoff_key = v.column1`,
-				params,
-			);
-			const fired: unknown[] = [scope, now];
-			const firedValues: string[] = [];
-			for (const claim of chunk) {
-				for (const stage of claim.due) {
-					const at = fired.length + 1;
-					fired.push(claim.timer.handoffKey, stage.stage, claim.timer.leadKey, stage.dueAt);
-					firedValues.push(`($1, $${at}, $${at + 1}, $${at + 2}, $${at + 3}, $2)`);
-				}
-			}
-			if (firedValues.length) {
-				// The record of every fired stage, under its primary key: a stage cannot be recorded twice.
-				const recorded = await tx.run(
-					`INSERT INTO lh.sla_escalations (scope, handoff_key, stage, lead_key, due_at, fired_at) VALUES ${firedValues.join(', ')}
-					ON CONFLICT (scope, handoff_key, stage) DO NOTHING`,
-					fired,
-				);
-				if (recorded !== firedValues.length) throw new StoreError('unknown', `An SLA stage was about to fire a second time in ${driver.location}; the poll was rolled back.`);
-			}
-		}
-		return claims.map(({ params: _params, ...claim }) => claim);
+		await moveOn(tx, driver, scope, now, moved);
+		for (const { timer, assignmentKey } of rewritten) await writeTimer(tx, timer, assignmentKey, now);
+		const fired = claims.flatMap((claim) => claim.due.map((stage) => [claim.timer.handoffKey, stage.stage, claim.timer.leadKey, stage.dueAt] as const));
+		// The record of every fired stage, under its primary key: a stage cannot be recorded twice.
+		const recorded = await recordFired(tx, driver, scope, now, fired);
+		if (recorded !== fired.length) throw new StoreError('unknown', `An SLA stage was about to fire a second time in ${driver.location}; the poll was rolled back.`);
+		return claims;
 	});
+}
+
+/**
+ * The claimed timers move on to their following stage. PostgreSQL takes the whole batch as
+ * arrays in one statement (no plan for thousands of parameters); SQLite, in process, runs one
+ * prepared statement per timer.
+ */
+async function moveOn(tx: Queryable, driver: Driver, scope: string, now: number, moved: ReadonlyArray<readonly [string, string | null, number | null]>): Promise<void> {
+	if (moved.length === 0) return;
+	if (driver.dialect.kind === 'postgres') {
+		await tx.run(
+			`UPDATE lh.sla_timers AS t SET next_stage = v.next_stage, next_due_at = v.next_due_at, updated_at = $2
+			FROM unnest($3::text[], $4::text[], $5::bigint[]) AS v(handoff_key, next_stage, next_due_at) WHERE t.scope = $1 AND t.handoff_key = v.handoff_key`,
+			[scope, now, moved.map((m) => m[0]), moved.map((m) => m[1]), moved.map((m) => m[2])],
+		);
+		return;
+	}
+	for (const [handoffKey, nextStage, nextDueAt] of moved) {
+		await tx.run('UPDATE lh.sla_timers SET next_stage = $3, next_due_at = $4, updated_at = $5 WHERE scope = $1 AND handoff_key = $2', [scope, handoffKey, nextStage, nextDueAt, now]);
+	}
+}
+
+/** Records fired stages (hand-off, stage, lead, due time); returns how many were new. */
+async function recordFired(tx: Queryable, driver: Driver, scope: string, now: number, fired: ReadonlyArray<readonly [string, string, string, number]>): Promise<number> {
+	if (fired.length === 0) return 0;
+	const insert = 'INSERT INTO lh.sla_escalations (scope, handoff_key, stage, lead_key, due_at, fired_at)';
+	const conflict = 'ON CONFLICT (scope, handoff_key, stage) DO NOTHING';
+	if (driver.dialect.kind === 'postgres') {
+		return tx.run(`${insert} SELECT $1, h, s, l, d, $2 FROM unnest($3::text[], $4::text[], $5::text[], $6::bigint[]) AS v(h, s, l, d) ${conflict}`, [
+			scope,
+			now,
+			...[0, 1, 2, 3].map((i) => fired.map((f) => f[i])),
+		]);
+	}
+	let recorded = 0;
+	for (let start = 0; start < fired.length; start += ROWS_PER_STATEMENT) {
+		const chunk = fired.slice(start, start + ROWS_PER_STATEMENT);
+		recorded += await tx.run(`${insert} VALUES ${chunk.map((_, i) => `($1, $${4 * i + 3}, $${4 * i + 4}, $${4 * i + 5}, $${4 * i + 6}, $2)`).join(', ')} ${conflict}`, [scope, now, ...chunk.flat()]);
+	}
+	return recorded;
 }
 
 function checkLimit(limit: number): number {
@@ -585,7 +620,7 @@ function checkLimit(limit: number): number {
 
 /** The timers of a scope whose next stage is due by `now`, most overdue first; claims nothing. */
 export async function dueSlaTimers<T extends SlaTimerRecord>(driver: Driver, scope: string, now: number, limit = 100): Promise<T[]> {
-	const rows = await driver.all<TimerRow>('SELECT state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND next_due_at <= $2 ORDER BY next_due_at, handoff_key LIMIT $3', [
+	const rows = await driver.all<TimerRow>('SELECT state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND next_due_at <= $2 ORDER BY next_due_at, handoff_key LIMIT $3', [
 		checkKey(scope, 'Scope'),
 		checkTime(now, 'now'),
 		checkLimit(limit),
@@ -594,7 +629,7 @@ export async function dueSlaTimers<T extends SlaTimerRecord>(driver: Driver, sco
 }
 
 export async function getSlaTimer<T extends SlaTimerRecord>(driver: Driver, scope: string, handoffKey: string): Promise<{ timer: T; policy: Record<string, unknown> } | undefined> {
-	const [row] = await driver.all<TimerRow>('SELECT state, policy_key, assignment_key FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2', [
+	const [row] = await driver.all<TimerRow>('SELECT state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2', [
 		checkKey(scope, 'Scope'),
 		checkKey(handoffKey, 'Hand-off key'),
 	]);
@@ -616,7 +651,7 @@ export async function listSlaTimers<T extends SlaTimerRecord>(driver: Driver, sc
 	add('lead_key', options.leadKey, 'Lead key');
 	if (!options.includeClosed) where.push('closed_at IS NULL');
 	params.push(checkLimit(options.limit ?? 1000));
-	const rows = await driver.all<TimerRow>(`SELECT state, policy_key, assignment_key FROM lh.sla_timers WHERE ${where.join(' AND ')} ORDER BY started_at, handoff_key LIMIT $${params.length}`, params);
+	const rows = await driver.all<TimerRow>(`SELECT state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE ${where.join(' AND ')} ORDER BY started_at, handoff_key LIMIT $${params.length}`, params);
 	return rows.map((row) => readTimer<T>(driver, row));
 }
 

@@ -357,6 +357,8 @@ export interface SlaTimerRecord {
 	closedAt?: number;
 	/** The stages still to fire, in firing order: the first is the timer's next. */
 	schedule: SlaStageDue[];
+	/** The stages fired, oldest first. */
+	fired?: string[];
 	reassignments?: number;
 }
 

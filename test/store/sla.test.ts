@@ -203,6 +203,8 @@ for (const makeBackend of BACKENDS) {
 			const next = await poll(store, now + HOUR);
 			assert.equal(next.fired.length, 500);
 			assert.ok(next.fired.every((f) => f.endsWith('/manager')));
+			const seen = (await store.getSlaTimer<SlaTimer>(SCOPE, 'due-7'))!.timer;
+			assert.deepEqual([seen.fired, seen.schedule.map((s) => s.stage)], [['reminder', 'manager'], ['reassign']], 'a reader sees the timer as the polls left it');
 			assert.deepEqual(await store.slaEscalations(SCOPE, 'due-7'), [
 				{ stage: 'reminder', dueAt: T0 + 30 * MINUTE, firedAt: now },
 				{ stage: 'manager', dueAt: T0 + HOUR, firedAt: now + HOUR },
