@@ -157,7 +157,17 @@ function toRecord(scope: string, leadKey: string, eventKey: string, row: Assignm
 	};
 }
 
-export async function assignLead(driver: Driver, input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome> {
+/**
+ * `then`, when given, runs inside the assignment's transaction once a new assignment is written
+ * (not for a duplicate): work that must commit with it or not at all, such as starting the
+ * hand-off's SLA timer.
+ */
+export async function assignLead<X = never>(
+	driver: Driver,
+	input: AssignmentInput,
+	decide: AssignmentDecider,
+	then?: (tx: Queryable, record: AssignmentRecord) => Promise<X>,
+): Promise<AssignmentOutcome & { then?: X }> {
 	const [scope, leadKey, eventKey, at] = checkInput(input);
 	const team = input.team === undefined ? undefined : checkKey(input.team, 'Team');
 	if (!Array.isArray(input.reps)) throw new StoreError('invalid-input', 'The reps to load must be a list.');
@@ -220,7 +230,7 @@ export async function assignLead(driver: Driver, input: AssignmentInput, decide:
 		if (chosenTeam !== null) record.team = chosenTeam;
 		if (repId !== null) record.repId = repId;
 		if (queue !== null) record.queue = queue;
-		return { status: 'assigned', record };
+		return { status: 'assigned', record, ...(then ? { then: await then(tx, record) } : {}) };
 	});
 }
 

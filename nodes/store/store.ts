@@ -11,6 +11,7 @@ import * as releases from './releases';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
+import type { AssignmentRecord, AssignmentSlaStart } from './types';
 import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
@@ -278,6 +279,25 @@ export class SqlHandoffStore implements HandoffStore {
 
 	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome> {
 		return handoffs.assignLead(this.driver, input, decide);
+	}
+
+	async assignLeadWithSlaTimer<T extends SlaTimerRecord>(
+		input: AssignmentInput,
+		decide: AssignmentDecider,
+		slaStart: AssignmentSlaStart<T>,
+	): Promise<AssignmentOutcome & { slaTimer?: SlaStartOutcome<T> }> {
+		if (typeof input !== 'object' || input === null || typeof slaStart !== 'object' || slaStart === null) throw invalid('The assignment and its SLA timer must be objects.');
+		if (slaStart.input?.scope !== input.scope || slaStart.input.leadKey !== input.leadKey || slaStart.input.handoffKey !== input.eventKey) {
+			throw invalid("The SLA timer an assignment starts must be its hand-off's: the same scope, lead key and event key.");
+		}
+		let assignment: AssignmentRecord | undefined;
+		const now = this.now();
+		const prepared = await sla.prepareSlaStarts<T>(this.driver, [{ input: slaStart.input, decide: (state) => slaStart.decide(assignment!, state) }], now);
+		const { then, ...outcome } = await handoffs.assignLead(this.driver, input, decide, async (tx, record) => {
+			assignment = record;
+			return (await sla.startPreparedSlaTimers(tx, this.driver, prepared, now))[0];
+		});
+		return { ...outcome, ...(then ? { slaTimer: then } : {}) };
 	}
 
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number> {

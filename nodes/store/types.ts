@@ -231,6 +231,15 @@ export interface HandoffStore {
 	 * seen before returns its first assignment ('duplicate') and moves nothing.
 	 */
 	assignLead(input: AssignmentInput, decide: AssignmentDecider): Promise<AssignmentOutcome>;
+	/**
+	 * An assignment that starts the hand-off's SLA timer in the same transaction: both commit or
+	 * neither. The timer is decided once the owner is known; a redelivered event starts nothing.
+	 */
+	assignLeadWithSlaTimer<T extends SlaTimerRecord>(
+		input: AssignmentInput,
+		decide: AssignmentDecider,
+		sla: AssignmentSlaStart<T>,
+	): Promise<AssignmentOutcome & { slaTimer?: SlaStartOutcome<T> }>;
 	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
 	/**
@@ -408,6 +417,12 @@ export interface SlaClaim<T extends SlaTimerRecord> {
 	/** The stages this poll fired, oldest first. */
 	due: SlaStageDue[];
 	firedAt: number;
+}
+
+/** The SLA timer an assignment starts: its hand-off, and the engine's decision once the owner is known. */
+export interface AssignmentSlaStart<T extends SlaTimerRecord> {
+	input: SlaStartInput;
+	decide: (assignment: AssignmentRecord, state: { kept: SlaKeptContact[]; running: T[] }) => { timer: T; others?: T[] };
 }
 
 export interface SlaReassignInput {

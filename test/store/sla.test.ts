@@ -185,6 +185,40 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual(await store.reassignSlaTimer({ scope: SCOPE, handoffKey: 'nothing', at, reps: [] }, () => ({})), { status: 'notFound' });
 		});
 
+		it("an assignment starts its hand-off's timer in the same transaction: both or neither, once", async () => {
+			const { store } = await fresh();
+			const reps = ['101', '102'].map((id) => ({ id, dayStart: T0 - HOUR, weekStart: T0 - 24 * HOUR }));
+			const assignment = (eventKey: string) => ({ scope: SCOPE, leadKey: 'dana@globex.com', eventKey, at: T0, team: 'emea', reps });
+			const withTimer = (eventKey: string, fail = false) => {
+				const { input, decide } = startOf({ handoffKey: eventKey, leadKey: 'dana@globex.com', startedAt: T0 });
+				return {
+					input,
+					decide: (record: { repId?: string; team?: string }, state: Parameters<typeof decide>[0]) => {
+						if (fail) throw new Error('the timer could not be decided');
+						const { timer, others } = decide(state);
+						return { timer: { ...timer, ownerId: record.repId, team: record.team }, others };
+					},
+				};
+			};
+			const first = await store.assignLeadWithSlaTimer<SlaTimer>(assignment('evt-1'), () => ({ repId: '102', team: 'emea', details: {} }), withTimer('evt-1'));
+			assert.equal(first.status, 'assigned');
+			assert.equal(first.slaTimer?.status, 'started');
+			assert.equal(first.slaTimer?.timer.ownerId, '102', 'the timer belongs to the owner the assignment chose');
+			const again = await store.assignLeadWithSlaTimer<SlaTimer>(assignment('evt-1'), () => ({ repId: '101', details: {} }), withTimer('evt-1'));
+			assert.deepEqual([again.status, again.slaTimer], ['duplicate', undefined]);
+
+			await assert.rejects(store.assignLeadWithSlaTimer<SlaTimer>(assignment('evt-2'), () => ({ repId: '101', details: {} }), withTimer('evt-2', true)), /could not be decided/);
+			assert.equal(await store.getSlaTimer(SCOPE, 'evt-2'), undefined);
+			const retried = await store.assignLead(assignment('evt-2'), () => ({ repId: '101', details: {} }));
+			assert.equal(retried.status, 'assigned', 'the failed assignment left nothing behind');
+
+			// The timer carries the assignment's load: its contact closes it.
+			await contact(store, { handoffKey: 'evt-1' }, T0 + 5 * MINUTE);
+			let open: Record<string, number> = {};
+			await store.assignLead(assignment('probe'), ({ loads }) => ((open = Object.fromEntries(Object.entries(loads).map(([id, l]) => [id, l.open]))), { queue: 'probe', details: {} }));
+			assert.deepEqual(open, { '101': 1, '102': 0 });
+		});
+
 		it('10,000 open timers, 500 due: one poll claims exactly the 500, a poll in another process none, and each stage fires once', async () => {
 			const { store, config } = await fresh();
 			await startMany(store, 'due', 500, T0);
