@@ -446,11 +446,9 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 		assert.deepEqual(over, [], `panels taller than their target at ${VIEWPORT.width}x${VIEWPORT.height}:\n${over.join('\n')}`);
 	});
 
-	// reason: a switch does not carry the rules over. Tier Router from JSON to its tables runs
-	// with an empty roster (every lead to the Unassigned queue, and the editor saves it); a fresh
-	// Tier Router switched to JSON runs the example roster; Lead Enrich's settings and JSON differ.
-	// Enable when a switch carries the rules over or is refused.
-	it.skip('switching a node between its tables and JSON keeps its rules, or refuses to drop them', async () => {
+	// Both views are kept; a view that holds only its defaults while the other holds rules refuses
+	// to run, naming what the other view holds.
+	it('switching a node between its tables and JSON keeps its rules, or refuses to drop them', async () => {
 		const root = mkdtempSync(join(tmpdir(), 'lead-handoff-editor-modes-'));
 		let stores = 0;
 		const leads = sampleLeads(Date.parse(AS_OF));
@@ -496,6 +494,10 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 							continue;
 						}
 						const now = await decisions(type, after);
+						if ('error' in now && /kept, not used/.test(String(now.error))) {
+							console.log(`${step}: the node refuses to run on less: ${String(now.error)}`);
+							continue;
+						}
 						try {
 							assert.deepEqual(now, before);
 						} catch {
@@ -523,9 +525,7 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 		}
 	});
 
-	// reason: a manual run records its hand-offs like a production run, so the second manual run
-	// of the same leads says "already handed off"; enable when manual runs leave the record alone.
-	it.skip('two manual runs of the hand-off template give the same decisions', async () => {
+	it('two manual runs of the hand-off template give the same decisions', async () => {
 		const id = ids.manualRun;
 		await openWorkflow(id);
 		const runOnce = async (round: number) => {

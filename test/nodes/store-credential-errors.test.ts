@@ -3,7 +3,7 @@
  * node says so once for the whole run, with what to fix, before any item is processed.
  */
 import assert from 'node:assert/strict';
-import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INodeParameters, INodeType } from 'n8n-workflow';
 
 import { HandoffGate } from '../../nodes/HandoffGate/HandoffGate.node.ts';
 import { LeadScore } from '../../nodes/LeadScore/LeadScore.node.ts';
@@ -17,7 +17,7 @@ afterAll(closeAllStores);
 const leads = [{ email: 'dana@globex.com', activities: [] }, { email: 'lee@initech.example', activities: [] }, { email: 'kim@hooli.example', activities: [] }];
 
 /** Each node that needs the store, with parameters that make it open the store. */
-const NODES: Array<{ name: string; node: INodeType; parameters: Record<string, unknown> }> = [
+const NODES: Array<{ name: string; node: INodeType; parameters: INodeParameters }> = [
 	{ name: 'Lead Score (recording)', node: new LeadScore(), parameters: { mode: 'recordAndRescore' } },
 	{ name: 'Handoff Gate', node: new HandoffGate(), parameters: {} },
 	{ name: 'Tier Router', node: new TierRouter(), parameters: {} },
