@@ -4,18 +4,7 @@
  * Trigger runs it.
  */
 import type { HandoffStore, SlaClaim } from '../../nodes/store';
-import {
-	advanceTimer,
-	cancelTimer,
-	compilePolicy,
-	contactTimer,
-	DEFAULT_LADDER,
-	makePolicy,
-	reassignTimer,
-	startTimer,
-	type SlaTimer,
-	type StartTimerInput,
-} from '../../nodes/engine/sla';
+import { changeFor, compilePolicy, decideStart, DEFAULT_LADDER, makePolicy, pollStep, type SlaTimer, type StartTimerInput } from '../../nodes/engine/sla';
 
 export const SCOPE = 'default';
 export const T0 = Date.parse('2026-03-10T09:00:00Z'); // Tuesday 10:00 in Berlin
@@ -36,10 +25,7 @@ export function startOf(spec: StartSpec) {
 	const input: StartTimerInput = { scope: SCOPE, tier: 'Hot', ...spec };
 	return {
 		input: { scope: input.scope, handoffKey: spec.handoffKey, leadKey: spec.leadKey, policyKey: COMPILED.key, policy: POLICY as unknown as Record<string, unknown> },
-		decide: ({ kept, running }: { kept: Array<{ at: number; byHandoff: boolean }>; running: SlaTimer[] }) => ({
-			timer: startTimer(COMPILED, input, kept).timer,
-			others: running.map((t) => cancelTimer(COMPILED, t, spec.startedAt, `superseded by hand-off ${spec.handoffKey}`).timer),
-		}),
+		decide: (state: { kept: Array<{ at: number; byHandoff: boolean }>; running: SlaTimer[] }) => decideStart(COMPILED, input, state),
 	};
 }
 
@@ -49,15 +35,15 @@ export function start(store: HandoffStore, spec: StartSpec) {
 }
 
 export function contact(store: HandoffStore, target: { handoffKey: string } | { leadKey: string }, at: number) {
-	return store.changeSlaTimers<SlaTimer>({ scope: SCOPE, ...target }, at, (timer, policy) => contactTimer(compilePolicy(policy), timer, at).timer, { keepContact: true });
+	return store.changeSlaTimers<SlaTimer>({ scope: SCOPE, ...target }, at, changeFor({ kind: 'contact', at }), { keepContact: true });
 }
 
 export function reassign(store: HandoffStore, handoffKey: string, at: number, ownerId: string, fromOwner?: string) {
-	return store.changeSlaTimers<SlaTimer>({ scope: SCOPE, handoffKey }, at, (timer, policy) => reassignTimer(compilePolicy(policy), timer, { at, ownerId, ...(fromOwner ? { fromOwner } : {}) }).timer);
+	return store.changeSlaTimers<SlaTimer>({ scope: SCOPE, handoffKey }, at, changeFor({ kind: 'reassign', at, ownerId, ...(fromOwner ? { fromOwner } : {}) }));
 }
 
 /** One poll of the breach trigger: the (hand-off, stage) pairs it fired. */
 export async function poll(store: HandoffStore, now: number, scope = SCOPE, limit = 1000): Promise<{ fired: string[]; claims: Array<SlaClaim<SlaTimer>> }> {
-	const claims = await store.claimDueSlaStages<SlaTimer>(scope, now, (timer, at) => advanceTimer(timer, at), { limit });
+	const claims = await store.claimDueSlaStages<SlaTimer>(scope, now, pollStep, { limit });
 	return { fired: claims.flatMap((c) => c.due.map((d) => `${c.timer.handoffKey}/${d.stage}`)), claims };
 }

@@ -9,9 +9,9 @@ import * as path from 'node:path';
 
 import { createStore, type HandoffStore, type StoreConfig } from '../../nodes/store';
 import { compileRouter } from '../../nodes/engine/routing';
-import { compilePolicy, reassignTimer, routeReassignment, type SlaTimer } from '../../nodes/engine/sla';
+import { compilePolicy, decideAssignedStart, reassignTimer, routeReassignment, type SlaTimer, type StartState } from '../../nodes/engine/sla';
 import { BACKENDS, describeOn } from './backends';
-import { contact, HOUR, MINUTE, poll, reassign, SCOPE, start, startOf, T0 } from './sla-support';
+import { COMPILED, contact, HOUR, MINUTE, poll, reassign, SCOPE, start, startOf, T0 } from './sla-support';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -189,17 +189,13 @@ for (const makeBackend of BACKENDS) {
 			const { store } = await fresh();
 			const reps = ['101', '102'].map((id) => ({ id, dayStart: T0 - HOUR, weekStart: T0 - 24 * HOUR }));
 			const assignment = (eventKey: string) => ({ scope: SCOPE, leadKey: 'dana@globex.com', eventKey, at: T0, team: 'emea', reps });
-			const withTimer = (eventKey: string, fail = false) => {
-				const { input, decide } = startOf({ handoffKey: eventKey, leadKey: 'dana@globex.com', startedAt: T0 });
-				return {
-					input,
-					decide: (record: { repId?: string; team?: string }, state: Parameters<typeof decide>[0]) => {
-						if (fail) throw new Error('the timer could not be decided');
-						const { timer, others } = decide(state);
-						return { timer: { ...timer, ownerId: record.repId, team: record.team }, others };
-					},
-				};
-			};
+			const withTimer = (eventKey: string, fail = false) => ({
+				input: startOf({ handoffKey: eventKey, leadKey: 'dana@globex.com', startedAt: T0 }).input,
+				decide: (record: { repId?: string; team?: string }, state: StartState) => {
+					if (fail) throw new Error('the timer could not be decided');
+					return decideAssignedStart(COMPILED, { scope: SCOPE, handoffKey: eventKey, leadKey: 'dana@globex.com', tier: 'Hot', startedAt: T0 }, record, state);
+				},
+			});
 			const first = await store.assignLeadWithSlaTimer<SlaTimer>(assignment('evt-1'), () => ({ repId: '102', team: 'emea', details: {} }), withTimer('evt-1'));
 			assert.equal(first.status, 'assigned');
 			assert.equal(first.slaTimer?.status, 'started');

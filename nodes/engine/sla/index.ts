@@ -38,3 +38,4 @@ export { describeDuration, describeWhen, firedLate, lateness, type Lateness } fr
 export { buildEscalation, type Contact, type Escalation, type EscalationContext, type EscalationRenderings, type LeadSummary } from './escalation';
 export { sampleEscalations } from './sample';
 export { passOver, routeReassignment } from './reassign';
+export { changeFor, decideAssignedStart, decideStart, escalationsOf, pollStep, type StartState, type TimerOperation } from './operations';
