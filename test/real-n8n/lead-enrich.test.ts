@@ -213,7 +213,18 @@ describe('Lead Enrich template published: its webhook', () => {
 		const [post] = mocks.requests('slack.com', { path: '/api/chat.postMessage' });
 		const body = post.body as { text: string; blocks: unknown };
 		const blocks = (typeof body.blocks === 'string' ? JSON.parse(body.blocks) : body.blocks) as Array<{ type: string; text?: { type: string; text: string } }>;
-		const markdown = [body.text, ...blocks.filter((b) => b.text?.type === 'mrkdwn').map((b) => b.text!.text)].join('\n');
+		// Every mrkdwn text of the message: section texts, section fields and context elements.
+		const texts: string[] = [];
+		const collect = (value: unknown): void => {
+			if (Array.isArray(value)) value.forEach(collect);
+			else if (value && typeof value === 'object') {
+				const node = value as Record<string, unknown>;
+				if (node.type === 'mrkdwn' && typeof node.text === 'string') texts.push(node.text);
+				else Object.values(node).forEach(collect);
+			}
+		};
+		collect(blocks);
+		const markdown = [body.text, ...texts].join('\n');
 		assert.match(markdown, /Company data unavailable/);
 		assert.doesNotMatch(markdown, /HTTP 401|credential|Configuration/i);
 		assert.match(markdown, /max&lt;!channel&gt;/);
