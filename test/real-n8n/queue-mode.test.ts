@@ -82,9 +82,14 @@ describeQueueMode('queue mode: main and worker on Redis and PostgreSQL', () => {
 			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'postgres', host: PG_HOST, port: PG_PORT, database: PG_DATABASE, user: user!, password: '', ssl: 'disable', schema: storeSchema } },
 			{ id: 'lhEmbedded1', name: 'Embedded store', type: 'leadHandoffStoreApi', data: { backend: 'embedded' } },
 			{ id: 'LhSlackQueue1', name: 'Slack', type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
+			{ id: 'LhWebhookKeyQ001', name: 'Lead webhook key', type: 'httpHeaderAuth', data: { name: 'X-Lead-Handoff-Key', value: 'queue-test-secret' } },
 		]);
 		const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { nodes: Array<Record<string, unknown>> };
-		for (const node of template.nodes) if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: { id: 'LhSlackQueue1', name: 'Slack' } };
+		for (const node of template.nodes) {
+			if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: { id: 'LhSlackQueue1', name: 'Slack' } };
+			// The template's webhook asks for a header key, as published templates do.
+			if (node.type === 'n8n-nodes-base.webhook') node.credentials = { httpHeaderAuth: { id: 'LhWebhookKeyQ001', name: 'Lead webhook key' } };
+		}
 		workflowId = await n8n.importWorkflow(template);
 		await n8n.start();
 		await n8n.startWorker();
@@ -104,7 +109,8 @@ describeQueueMode('queue mode: main and worker on Redis and PostgreSQL', () => {
 
 	it('the worker runs the template; two deliveries at once hand each lead off once, with owners in turn', async () => {
 		if (!n8n) throw new Error('n8n did not start');
-		const responses = await Promise.all([n8n.callWebhook('lead-handoff/leads', { leads }), n8n.callWebhook('lead-handoff/leads', { leads })]);
+		const headers = { 'x-lead-handoff-key': 'queue-test-secret' };
+		const responses = await Promise.all([n8n.callWebhook('lead-handoff/leads', { leads }, { headers }), n8n.callWebhook('lead-handoff/leads', { leads }, { headers })]);
 		assert.deepEqual(responses.map((r) => r.status), [200, 200]);
 		await n8n.waitForExecution(workflowId, { count: 2, timeoutMs: 90_000 });
 		const runs: Execution[] = await n8n.executions(workflowId);
