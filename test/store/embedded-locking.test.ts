@@ -16,10 +16,16 @@ import { SqliteDriver } from '../../nodes/store/sqlite';
 import { SqlHandoffStore } from '../../nodes/store/store';
 
 const HOLD_MS = 1_000;
+/** How long the lock holder keeps the lock at most, when nobody tells it to let go. */
+const HOLD_LIMIT_MS = 20_000;
 const TICK_MS = 10;
 const T0 = Date.parse('2026-06-01T09:00:00Z');
 
-/** Another process (a second n8n on the same file) that takes the write lock and keeps it for `holdMs`. */
+/**
+ * Another process (a second n8n on the same file) that takes the write lock and keeps it until
+ * told to let go (a line on its stdin), or for `holdMs` at most. Released on request, so a busy
+ * machine cannot let the lock go before this process has started waiting for it.
+ */
 const HOLDER = `
 const { DatabaseSync } = require('node:sqlite');
 const [file, holdMs] = process.argv.slice(1);
@@ -28,16 +34,19 @@ db.exec('PRAGMA busy_timeout = 5000');
 db.exec('BEGIN IMMEDIATE');
 db.exec("INSERT INTO claims (scope, claim_key, lead_key, claimed_at) VALUES ('holder', 'k-' || abs(random()), NULL, 1)");
 process.stdout.write('locked\\n');
-setTimeout(() => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); }, Number(holdMs));
+const release = () => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); };
+process.stdin.once('data', release);
+setTimeout(release, Number(holdMs));
 `;
 
 interface Holder {
 	child: ChildProcess;
+	release(): void;
 	released: Promise<void>;
 }
 
 async function holdLock(file: string, holdMs: number): Promise<Holder> {
-	const child = spawn(process.execPath, ['-e', HOLDER, file, String(holdMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, ['-e', HOLDER, file, String(holdMs)], { stdio: ['pipe', 'pipe', 'pipe'] });
 	let out = '';
 	let err = '';
 	child.stderr!.on('data', (d) => (err += d));
@@ -52,7 +61,7 @@ async function holdLock(file: string, holdMs: number): Promise<Holder> {
 	const released = exited.then((code) => {
 		if (code !== 0 || !out.includes('released')) throw new Error(`the lock holder failed (${code}): ${err}`);
 	});
-	return { child, released };
+	return { child, release: () => child.stdin!.end('release\n'), released };
 }
 
 /** Counts the ticks of a timer while `work` is pending, and the longest gap between two ticks. */
@@ -94,15 +103,21 @@ describe('embedded store: another process holds the write lock', () => {
 	it('writes wait for the lock while the rest of n8n keeps running, then land', async () => {
 		const { store, file } = await fresh();
 		await store.recordActivities('default', 'lead-1', [{ key: 'before', type: 'page_view', at: T0, data: {} }]);
-		const holder = await holdLock(file, HOLD_MS);
+		const holder = await holdLock(file, HOLD_LIMIT_MS);
+		let pending = true;
 		const { result, ticks, longestGap } = await ticksWhile(async () => {
 			// A read goes on beside the other process's write; the writes wait for it to commit.
 			const read = await store.listActivities('default', 'lead-1');
-			return Promise.all([
-				read,
+			const writes = Promise.all([
 				store.recordActivities('default', 'lead-1', [{ key: 'during', type: 'demo_request', at: T0 + 1, data: {} }]),
 				store.claimOnce('default', 'event-1', T0),
-			]);
+			]).finally(() => (pending = false));
+			// While the other process holds the lock, this process keeps running: a timer of its own
+			// fires, again and again, before the lock is let go.
+			await new Promise((resolve) => setTimeout(resolve, HOLD_MS));
+			assert.ok(pending, 'the writes wait while the other process holds the lock');
+			holder.release();
+			return [read, ...(await writes)] as const;
 		});
 		await holder.released;
 		const [read, recorded, claimed] = result;
@@ -122,7 +137,7 @@ describe('embedded store: another process holds the write lock', () => {
 		const store = new SqlHandoffStore(driver);
 		stores.push(store);
 		await migrate(driver);
-		const holder = await holdLock(driver.location, HOLD_MS);
+		const holder = await holdLock(driver.location, HOLD_LIMIT_MS);
 		const { result, longestGap } = await ticksWhile(() =>
 			store.recordActivities('default', 'lead-1', [{ key: 'e1', type: 'page_view', at: T0, data: {} }]).then(
 				() => undefined,
@@ -134,6 +149,7 @@ describe('embedded store: another process holds the write lock', () => {
 		assert.match(result.message, /stayed locked by another process/);
 		assert.ok(result.message.includes(driver.location), 'the message names the file');
 		assert.ok(longestGap < HOLD_MS / 4, `the event loop stopped for ${Math.round(longestGap)} ms`);
+		holder.release();
 		await holder.released;
 		assert.deepEqual(await store.recordActivities('default', 'lead-1', [{ key: 'e1', type: 'page_view', at: T0, data: {} }]), { inserted: 1, duplicates: 0 });
 	});
