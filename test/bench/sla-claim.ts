@@ -20,6 +20,7 @@ import { Client } from 'pg';
 import { advanceTimer, compilePolicy, DEFAULT_LADDER, makePolicy, startTimer, type SlaTimer } from '../../nodes/engine/sla';
 import { createStore, type HandoffStore, type StoreConfig } from '../../nodes/store';
 import { STORE_FILE } from '../../nodes/store/sqlite';
+import { postgresUser } from './postgres';
 
 const OPEN = Number(process.argv[2] ?? 200_000);
 const DUE = 1_000;
@@ -124,21 +125,6 @@ async function measure(fresh: () => StoreConfig): Promise<{ small: number[]; lar
 		}
 	}
 	return { small: results[0].times, large: results[1].times, plan: results[1].plan };
-}
-
-async function postgresUser(): Promise<string | undefined> {
-	for (const user of ['postgres', 'root']) {
-		const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user, connectionTimeoutMillis: 3000 });
-		try {
-			await client.connect();
-			return user;
-		} catch {
-			// Try the next user.
-		} finally {
-			await client.end().catch(() => undefined);
-		}
-	}
-	return undefined;
 }
 
 async function main(): Promise<void> {

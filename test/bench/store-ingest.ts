@@ -19,6 +19,7 @@ import { Client } from 'pg';
 
 import { createStore, type HandoffStore, type LedgerActivityInput, type StoreConfig } from '../../nodes/store';
 import { makeWorkload } from '../store/workload';
+import { postgresUser } from './postgres';
 
 const total = Number(process.argv[2] ?? 20_000);
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -66,21 +67,6 @@ async function measure(config: StoreConfig): Promise<Record<string, number>> {
 	} finally {
 		await Promise.all(stores.map((s) => s.close()));
 	}
-}
-
-async function postgresUser(): Promise<string | undefined> {
-	for (const user of ['postgres', 'root']) {
-		const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user, connectionTimeoutMillis: 3000 });
-		try {
-			await client.connect();
-			return user;
-		} catch {
-			// Try the next user.
-		} finally {
-			await client.end().catch(() => undefined);
-		}
-	}
-	return undefined;
 }
 
 async function main(): Promise<void> {
