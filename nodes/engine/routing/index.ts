@@ -18,6 +18,7 @@ export {
 	type AssignmentFields,
 	type AssignmentRule,
 	type Fallback,
+	type ManagerContact,
 	type RosterRep,
 	type RoutingProtocol,
 	type Strategy,

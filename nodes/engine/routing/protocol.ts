@@ -4,6 +4,7 @@
  */
 import type { CalendarSpec, Sla } from '../calendar';
 import type { Condition } from '../gate/condition';
+import type { EscalationProtocol } from '../sla/ladder';
 
 export interface Tier {
 	name: string;
@@ -29,6 +30,15 @@ export interface Team {
 	fallback?: Fallback;
 	/** 'skip' (default): reps outside their working hours are passed over; 'allow': hours are ignored. */
 	outsideHours?: 'skip' | 'allow';
+	/** Told when a hand-off of the team misses its SLA: a rep id of the roster, or a contact. */
+	manager?: string | ManagerContact;
+}
+
+export interface ManagerContact {
+	name?: string;
+	email?: string;
+	slackId?: string;
+	phone?: string;
 }
 
 export interface AssignmentRule {
@@ -96,6 +106,8 @@ export interface RoutingProtocol {
 	calendar?: CalendarSpec;
 	tiers?: Tier[];
 	assignment?: Assignment;
+	/** The SLA escalation ladder, per tier (see sla.schema.json); default: the guide's ladder. */
+	escalation?: EscalationProtocol;
 }
 
 export const DEFAULT_FIELDS: AssignmentFields = {

@@ -10,6 +10,7 @@ import { assertMatchesSchema } from '../common/schema';
 import type { Activity, Lead } from '../common/types';
 import { compileCondition, type CompiledCondition, type Condition, type ConditionInput } from '../gate/condition';
 import gateSchema from '../gate/gate.schema.json';
+import slaSchema from '../sla/sla.schema.json';
 import type { LeadScoreResult } from '../scoring/result';
 import {
 	eligibleReps,
@@ -34,10 +35,12 @@ import {
 } from './protocol';
 import schema from './routing.schema.json';
 
-// routing.schema.json refers to the gate's condition and the calendar schemas by $id; the shared
-// validator resolves a $id once it has compiled that schema, so compile them first ({} is valid).
+// routing.schema.json refers to the gate's condition, the calendar and the escalation ladder schemas
+// by $id; the shared validator resolves a $id once it has compiled that schema, so compile them
+// first ({} is valid), the calendar before the ladder that refers to it.
 assertMatchesSchema(gateSchema, {}, 'The hand-off gate rules');
 assertMatchesSchema(calendarSchema, {}, 'The business calendar');
+assertMatchesSchema(slaSchema, {}, 'The escalation ladder');
 
 export interface RoutingState {
 	/** Per team: the round-robin counter, as the store holds it. */

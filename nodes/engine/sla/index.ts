@@ -14,7 +14,7 @@ export {
 	type StageAt,
 	type StageName,
 } from './ladder';
-export { compilePolicy, makePolicy, policyKey, type CompiledPolicy, type SlaAction, type SlaPolicy, type StageDue } from './policy';
+export { compilePolicy, makePolicy, policyKey, type CompiledPolicy, type RoutingSnapshot, type SlaAction, type SlaPolicy, type StageDue } from './policy';
 export {
 	acceptTimer,
 	advanceTimer,
@@ -37,5 +37,6 @@ export {
 export { describeDuration, describeWhen, firedLate, lateness, type Lateness } from './lateness';
 export { buildEscalation, type Contact, type Escalation, type EscalationContext, type EscalationRenderings, type LeadSummary } from './escalation';
 export { sampleEscalations } from './sample';
-export { passOver, routeReassignment } from './reassign';
+export { decideReassignment, passOver, routeReassignment, type ReassignmentDecision, type ReassignmentRequest } from './reassign';
 export { changeFor, decideAssignedStart, decideStart, escalationsOf, pollStep, type StartState, type TimerOperation } from './operations';
+export { reassignmentRouting, rosterContact, routingSnapshot, teamManager, teamsOf, type ReassignmentRouting } from './routing';

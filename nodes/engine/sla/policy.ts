@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 
+import type { Fallback, RosterRep, Team } from '../routing/protocol';
 import { compileCalendar, slaMinutes as minutesOf, type BusinessCalendar, type CalendarSpec, type Sla } from '../calendar';
 import { ProtocolError } from '../common/errors';
 import { assertMatchesSchema } from '../common/schema';
@@ -14,11 +15,24 @@ import { FIRST_WINDOW, REASSIGNED_WINDOW, STAGES, stageMinutes, type Ladder, typ
 
 export type SlaAction = 'contact' | 'acknowledge';
 
+/**
+ * The part of Tier Router's routing a reassignment goes through (sla.schema.json,
+ * definitions/routing): its teams and roster as they were when the timer started.
+ */
+export interface RoutingSnapshot {
+	teams?: Team[];
+	roster?: RosterRep[];
+	defaultTeam?: string;
+	fallback?: Fallback;
+}
+
 export interface SlaPolicy {
 	sla: { minutes: number; basis: SlaBasis; action: SlaAction };
 	/** The tier's calendar, its zone named. */
 	calendar: CalendarSpec & { zone: string };
 	ladder: Ladder;
+	/** The teams and roster a reassignment routes through (Tier Router's, when it started the timer). */
+	routing?: RoutingSnapshot;
 }
 
 export interface StageDue {
@@ -46,12 +60,13 @@ const policySchema = { $ref: 'https://n8n-nodes-lead-handoff/schemas/sla.schema.
 
 /**
  * The policy of a tier: its SLA (hours and minutes, business or clock time), the calendar
- * (compiled or as written, with a zone) and the tier's ladder.
+ * (compiled or as written, with a zone), the tier's ladder and, when known, the routing a
+ * reassignment goes through.
  */
-export function makePolicy(sla: Sla, calendar: CalendarSpec & { zone: string }, ladder: Ladder): SlaPolicy {
+export function makePolicy(sla: Sla, calendar: CalendarSpec & { zone: string }, ladder: Ladder, routing?: RoutingSnapshot): SlaPolicy {
 	const minutes = minutesOf(sla);
 	if (!(minutes > 0)) throw ProtocolError.at('/sla', `an SLA must be longer than zero minutes, got ${minutes}`);
-	return { sla: { minutes, basis: sla.basis, action: sla.action ?? 'contact' }, calendar, ladder: pickLadder(ladder) };
+	return { sla: { minutes, basis: sla.basis, action: sla.action ?? 'contact' }, calendar, ladder: pickLadder(ladder), ...(routing ? { routing } : {}) };
 }
 
 function pickLadder(ladder: Ladder): Ladder {
