@@ -2,9 +2,9 @@
  * How a node reaches the handoff store: the credential it declares, the credential's "Test"
  * button, and the shared open store for the credential it was given.
  */
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions, type INode } from 'n8n-workflow';
 
-import { openStore, storeConfigFromCredential, StoreError, type HandoffStore } from '../store';
+import { openStore, storeConfigFromCredential, StoreError, type HandoffStore, type StoreLease } from '../store';
 import type { StoreErrorCode } from '../store/errors';
 import { CREDENTIAL_TEST_NAME, leadHandoffStoreConnectionTest } from '../store/credentialTest';
 import { whenItemsDone } from './items';
@@ -25,12 +25,27 @@ export const storeCredentialTest = { [CREDENTIAL_TEST_NAME]: leadHandoffStoreCon
  * closes once the executions still using it are done.
  */
 export async function openStoreFor(ctx: IExecuteFunctions): Promise<HandoffStore> {
+	const lease = await leaseStoreFor(ctx);
+	whenItemsDone(ctx, lease.release);
+	return lease.store;
+}
+
+/** What opening the store needs of a node's context: an execution's, or a poll trigger's. */
+export interface StoreNodeContext {
+	getNode(): INode;
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
+
+/**
+ * A lease on the process's open store for the node's credential, for a node without an item loop
+ * (a poll trigger): the caller gives it back with `release()` once its store work is done,
+ * however it ended. Store errors become the node's errors, as with openStoreFor.
+ */
+export async function leaseStoreFor(ctx: StoreNodeContext): Promise<StoreLease> {
 	try {
 		const credential = ctx.getNode().credentials?.[STORE_CREDENTIAL_TYPE];
 		const id = credential?.id ?? credential?.name;
-		const lease = await openStore(storeConfigFromCredential(await ctx.getCredentials(STORE_CREDENTIAL_TYPE)), id ? { owner: `credential:${id}` } : {});
-		whenItemsDone(ctx, lease.release);
-		return lease.store;
+		return await openStore(storeConfigFromCredential(await ctx.getCredentials(STORE_CREDENTIAL_TYPE)), id ? { owner: `credential:${id}` } : {});
 	} catch (error) {
 		throw storeOpenError(ctx, error);
 	}
@@ -44,7 +59,7 @@ const CONFIGURATION_ERRORS: ReadonlySet<StoreErrorCode> = new Set(['authenticati
  * opened once, before any item): a missing credential or one the database refuses is named a
  * configuration error, with what to fix.
  */
-function storeOpenError(ctx: IExecuteFunctions, error: unknown): NodeOperationError {
+function storeOpenError(ctx: StoreNodeContext, error: unknown): NodeOperationError {
 	const node = ctx.getNode();
 	if (!node.credentials?.[STORE_CREDENTIAL_TYPE]) {
 		return new NodeOperationError(node, 'Configuration error: no "Lead Handoff Store" credential is selected', {

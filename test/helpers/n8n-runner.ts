@@ -24,7 +24,7 @@
  * @n8n/di's Container, so nothing is written to disk.
  */
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, InstanceSettings, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, InstanceSettings, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	NodeHelpers,
@@ -145,8 +145,68 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 
 /** Runs several nodes wired together (a chain by default), fed by the Input node. */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowResult> {
-	const types = new Map<string, INodeType | IVersionedNodeType>([[INPUT_TYPE, inputNodeType]]);
-	const nodes: INode[] = [{ id: 'input', name: INPUT_NODE_NAME, type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }];
+	const mode = options.mode ?? 'webhook';
+	const built = buildWorkflow(options, true, mode);
+	const [input] = built.nodes;
+	const items = structuredClone(options.items ?? [{ json: {} }]).map(toItem);
+	return await execute(built, mode, { node: input, data: { main: [items] } });
+}
+
+export interface PollNodeOptions extends NodeSpec, RunSettings {
+	/** Nodes after the trigger, and edges from it (by output) and between them; none by default. */
+	after?: NodeSpec[];
+	connections?: Array<{ from: string; to: string; output?: number; input?: number }>;
+}
+
+export interface PollNodeResult {
+	/** What `poll()` returned, one array per output; null when it had nothing to emit (no execution starts). */
+	emitted: INodeExecutionData[][] | null;
+	/** Per node name: its outputs in the execution the poll started (manual: the test run); {} when none started. */
+	outputs: Record<string, INodeExecutionData[][]>;
+	error?: ExecutionError;
+	runData: IRunData;
+}
+
+/**
+ * A poll trigger's poll, as n8n runs it. Live (mode 'trigger', the default: a published workflow
+ * on its poll times): `poll()` is called with n8n-core's PollContext, and what it returns starts
+ * an execution from the trigger, its outputs as the trigger's outputs (what n8n's
+ * ActiveWorkflowManager does with `__emit`); null starts nothing. Manual (mode 'manual', the
+ * editor's "Fetch Test Event" and test runs): the execution runs the trigger itself, and
+ * WorkflowExecute calls `poll()` in manual mode.
+ */
+export async function pollNode(options: PollNodeOptions): Promise<PollNodeResult> {
+	const { after = [], connections, credentials, credentialTypes, timezone, mode = 'trigger', ...spec } = options;
+	const built = buildWorkflow({ nodes: [spec, ...after], connections, credentials, credentialTypes, timezone }, false, mode);
+	const [trigger] = built.nodes;
+	const name = trigger.name;
+	if (mode === 'manual') {
+		const result = await execute(built, mode, { node: trigger, data: { main: [[{ json: {} }]] } });
+		return { emitted: result.outputs[name] ?? null, ...result };
+	}
+	const nodeType = built.workflow.nodeTypes.getByNameAndVersion(trigger.type, trigger.typeVersion);
+	if (!nodeType.poll) throw new Error(`pollNode: ${trigger.type} has no poll()`);
+	const context = new PollContext(built.workflow, trigger, built.additionalData, mode, 'activate');
+	const emitted = await nodeType.poll.call(context);
+	if (emitted === null) return { emitted, outputs: {}, runData: {} };
+	const result = await execute(built, mode, { node: trigger, data: { main: emitted } });
+	return { emitted, ...result };
+}
+
+interface BuiltWorkflow {
+	workflow: Workflow;
+	nodes: INode[];
+	additionalData: IWorkflowExecuteAdditionalData;
+	executionId: string;
+}
+
+/**
+ * The Workflow and n8n's additional data for a run: with `input`, the Input node first, feeding
+ * the first node; without it, the first node starts the workflow (a trigger).
+ */
+function buildWorkflow(options: Omit<RunWorkflowOptions, 'items' | 'mode'>, input: boolean, mode: WorkflowExecuteMode): BuiltWorkflow {
+	const types = new Map<string, INodeType | IVersionedNodeType>(input ? [[INPUT_TYPE, inputNodeType]] : []);
+	const nodes: INode[] = input ? [{ id: 'input', name: INPUT_NODE_NAME, type: INPUT_TYPE, typeVersion: 1, position: [0, 0], parameters: {} }] : [];
 	for (const [index, spec] of options.nodes.entries()) {
 		const type = TYPE_PREFIX + spec.node.description.name;
 		types.set(type, spec.node);
@@ -167,12 +227,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	}
 	if (new Set(nodes.map((n) => n.name)).size !== nodes.length) throw new Error('runWorkflow: node names must be unique; set `name`');
 
-	const edges: NonNullable<RunWorkflowOptions['connections']> = options.connections ?? nodes.slice(2).map((n, i) => ({ from: nodes[i + 1].name, to: n.name }));
+	const first = input ? 1 : 0;
+	const edges: NonNullable<RunWorkflowOptions['connections']> = options.connections ?? nodes.slice(first + 1).map((n, i) => ({ from: nodes[first + i].name, to: n.name }));
 	const connections: IConnections = {};
-	for (const { from, to, output = 0, input = 0 } of [{ from: INPUT_NODE_NAME, to: nodes[1].name }, ...edges]) {
+	for (const { from, to, output = 0, input: index = 0 } of [...(input ? [{ from: INPUT_NODE_NAME, to: nodes[1].name }] : []), ...edges]) {
 		const main = ((connections[from] ??= {}).main ??= []);
 		while (main.length <= output) main.push([]);
-		(main[output] ??= []).push({ node: to, type: NodeConnectionTypes.Main, index: input });
+		(main[output] ??= []).push({ node: to, type: NodeConnectionTypes.Main, index });
 	}
 
 	const nodeTypes: INodeTypes = {
@@ -183,12 +244,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const settings = { executionOrder: 'v1' as const, ...(options.timezone ? { timezone: options.timezone } : {}) };
 	const workflow = new Workflow({ id: 'lead-handoff-test', name: 'Lead hand-off test', nodes, connections, active: false, nodeTypes, settings });
 
-	const items = structuredClone(options.items ?? [{ json: {} }]).map(toItem);
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node: nodes[0], data: { main: [items] }, source: null }] },
-	});
 	const executionId = String(++executionCount);
-	const mode = options.mode ?? 'webhook';
 	const workflowData: IWorkflowBase = {
 		id: workflow.id,
 		name: 'Lead hand-off test',
@@ -223,11 +279,20 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		logAiEvent: () => {},
 		startRunnerTask: unsupported('startRunnerTask (task runners)'),
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, nodes, additionalData, executionId };
+}
 
+/** Runs the workflow from one node with its data, and collects every node's first run's outputs. */
+async function execute(built: BuiltWorkflow, mode: WorkflowExecuteMode, start: { node: INode; data: { main: INodeExecutionData[][] } }): Promise<RunWorkflowResult> {
+	const { workflow, nodes, additionalData } = built;
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node: start.node, data: start.data, source: null }] },
+	});
 	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
 	const runData = run.data.resultData.runData;
 	const outputs: Record<string, INodeExecutionData[][]> = {};
-	for (const node of nodes.slice(1)) {
+	for (const node of nodes) {
+		if (node.type === INPUT_TYPE) continue;
 		const main = runData[node.name]?.[0]?.data?.main;
 		if (!main) continue;
 		// n8n leaves out trailing outputs nothing reached (e.g. the error output after a throw).
