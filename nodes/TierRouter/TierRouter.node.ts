@@ -8,6 +8,8 @@ import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
 import { assignOwner, planAssignments } from './assignOwner';
+import { planSlaTimers, slaTimerOutput } from './slaStart';
+import type { SlaTimer } from '../engine/sla';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
 import { readRouting } from './editorRules';
 
@@ -62,11 +64,20 @@ export class TierRouter implements INodeType {
 			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
 				if (!protocol) throw protocolError;
-				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string };
+				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string; startSlaTimer?: boolean };
 				const router = compileRouter(protocol, { zone });
-				return { router, plan: planAssignments(router, protocol), reader: leadReader(options, zone), outputField: options.outputField || 'routing', store: await run.use(await openStoreFor(this)) };
+				// The ladder is checked whether timers start or not: a mistake in it shows at once.
+				const timers = planSlaTimers(router, protocol);
+				return {
+					router,
+					plan: planAssignments(router, protocol),
+					timers: options.startSlaTimer === false ? undefined : timers,
+					reader: leadReader(options, zone),
+					outputField: options.outputField || 'routing',
+					store: await run.use(await openStoreFor(this)),
+				};
 			},
-			async (item, i, { router, plan, reader, outputField, store }) => {
+			async (item, i, { router, plan, timers, reader, outputField, store }) => {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
 				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
@@ -82,7 +93,9 @@ export class TierRouter implements INodeType {
 				};
 				if (tier.assign) {
 					const eventKey = reader.eventKey(lead, this.getNodeParameter('options.eventKey', i, ''), [outputField, 'handoff']);
-					const { owner, duplicate, assignedAt } = await assignOwner(store, plan, lead, { scope: reader.scope, leadKey, eventKey }, now);
+					const policy = timers?.policyFor(tier);
+					const sla = timers && policy ? { policy, tier: tier.name, details: (record: Parameters<typeof timers.details>[1]) => timers.details(lead, record) } : undefined;
+					const { owner, duplicate, assignedAt, slaTimer, slaMessage } = await assignOwner(store, plan, lead, { scope: reader.scope, leadKey, eventKey }, now, sla);
 					Object.assign(routing, {
 						ownerId: owner.ownerId ?? null,
 						owner: owner.owner ?? null,
@@ -94,6 +107,16 @@ export class TierRouter implements INodeType {
 						assignedAt: new Date(assignedAt).toISOString(),
 						...(duplicate ? { duplicate: true } : {}),
 					});
+					if (!timers) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: 'Start SLA Timer is off in the Options' }, router.calendar.zone);
+					else if (!policy) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: `The tier "${tier.name}" has no SLA` }, router.calendar.zone);
+					else if (slaTimer) routing.slaTimer = slaTimerOutput(slaTimer, router.calendar.zone, slaMessage);
+					else {
+						// A redelivered event: the assignment was made before; its timer, if it started then, is shown.
+						const first = await store.getSlaTimer<SlaTimer>(reader.scope, eventKey);
+						routing.slaTimer = first
+							? slaTimerOutput({ status: 'duplicate', timer: first.timer }, router.calendar.zone)
+							: slaTimerOutput({ status: 'notStarted', reason: `The event "${eventKey}" was assigned before without an SLA timer; a redelivered event starts nothing` }, router.calendar.zone);
+					}
 				}
 				// Ready for a Slack message: lead data escaped, the no-owner case in words.
 				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));

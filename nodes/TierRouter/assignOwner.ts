@@ -7,7 +7,8 @@
 import { getPath } from '../engine/common/paths';
 import type { Lead } from '../engine/common/types';
 import { capacityWindowStart, DEFAULT_FIELDS, type CompiledRouter, type OwnerResult, type RoutingProtocol } from '../engine/routing';
-import type { HandoffStore } from '../store';
+import { decideAssignedStart, type CompiledPolicy, type SlaTimer } from '../engine/sla';
+import type { AssignmentDecider, AssignmentRecord, HandoffStore, SlaStartOutcome } from '../store';
 
 export interface AssignmentPlan {
 	router: CompiledRouter;
@@ -42,6 +43,17 @@ export interface AssignedOwner {
 	/** True when the event was assigned before: the first owner, nothing moved. */
 	duplicate: boolean;
 	assignedAt: number;
+	/** The hand-off's SLA timer, when one was to start: started, or a duplicate (the hand-off has one). */
+	slaTimer?: SlaStartOutcome<SlaTimer>;
+	/** What the engine said of the start ("Started: 1 h of business time to a first contact, due ..."). */
+	slaMessage?: string;
+}
+
+/** The SLA timer to start with the assignment: the tier's policy and the timer's details. */
+export interface TimerToStart {
+	policy: CompiledPolicy;
+	tier: string;
+	details: (assignment: AssignmentRecord) => Record<string, unknown>;
 }
 
 export async function assignOwner(
@@ -50,6 +62,7 @@ export async function assignOwner(
 	lead: Lead,
 	keys: { scope: string; leadKey: string; eventKey: string },
 	now: number,
+	sla?: TimerToStart,
 ): Promise<AssignedOwner> {
 	const choice = plan.router.teamFor(lead);
 	const team = choice.kind === 'team' && choice.team ? choice.team : undefined;
@@ -60,7 +73,7 @@ export async function assignOwner(
 		const zone = { zone: plan.zones.get(id) ?? plan.router.calendar.zone };
 		return { id, dayStart: capacityWindowStart(zone, 'day', now), weekStart: capacityWindowStart(zone, 'week', now) };
 	});
-	const outcome = await store.assignLead({ ...keys, at: now, ...(team ? { team } : {}), reps }, ({ counter, loads }) => {
+	const decide: AssignmentDecider = ({ counter, loads }) => {
 		const owner = plan.router.assign(lead, now, { counters: team ? { [team]: counter } : {}, loads });
 		return {
 			...(owner.ownerId === undefined ? {} : { repId: owner.ownerId }),
@@ -69,6 +82,27 @@ export async function assignOwner(
 			...(owner.cursor && owner.cursor.team === team ? { nextCounter: owner.cursor.next } : {}),
 			details: { owner: owner as unknown as Record<string, unknown> },
 		};
+	};
+	const input = { ...keys, at: now, ...(team ? { team } : {}), reps };
+	if (!sla) {
+		const outcome = await store.assignLead(input, decide);
+		return { owner: outcome.record.details.owner as unknown as OwnerResult, duplicate: outcome.status === 'duplicate', assignedAt: outcome.record.at };
+	}
+	// The assignment and its hand-off's timer commit together; the timer belongs to the owner chosen.
+	let slaMessage: string | undefined;
+	const outcome = await store.assignLeadWithSlaTimer<SlaTimer>(input, decide, {
+		input: { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, policyKey: sla.policy.key, policy: sla.policy.policy as unknown as Record<string, unknown> },
+		decide: (record, state) => {
+			const decision = decideAssignedStart(sla.policy, { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, tier: sla.tier, startedAt: now, details: sla.details(record) }, record, state);
+			slaMessage = decision.change.message;
+			return decision;
+		},
 	});
-	return { owner: outcome.record.details.owner as unknown as OwnerResult, duplicate: outcome.status === 'duplicate', assignedAt: outcome.record.at };
+	return {
+		owner: outcome.record.details.owner as unknown as OwnerResult,
+		duplicate: outcome.status === 'duplicate',
+		assignedAt: outcome.record.at,
+		...(outcome.slaTimer ? { slaTimer: outcome.slaTimer } : {}),
+		...(slaMessage === undefined ? {} : { slaMessage }),
+	};
 }

@@ -170,6 +170,14 @@ export const tierRouterProperties: INodeProperties[] = [
 						},
 						{ displayName: 'Fallback Owner', name: 'fallbackOwner', type: 'string', default: '', description: 'Rep ID when nobody in the team is available' },
 						{ displayName: 'Fallback Queue', name: 'fallbackQueue', type: 'string', default: '', description: 'Queue when nobody in the team is available (if no fallback owner)' },
+						{
+							displayName: 'Manager',
+							name: 'manager',
+							type: 'string',
+							default: '',
+							placeholder: 'e.g. 104, or Mia Chen <mia@example.com>',
+							description: 'Told when a hand-off of the team misses its SLA (SLA Breach Trigger): a rep ID of the roster (their email, Slack ID and phone are used), or a name and email',
+						},
 					],
 				},
 			],
@@ -218,6 +226,50 @@ export const tierRouterProperties: INodeProperties[] = [
 					values: [
 						{ displayName: 'Domain', name: 'domain', type: 'string', default: '', placeholder: 'e.g. acme.com' },
 						{ displayName: 'Owner', name: 'owner', type: 'string', default: '', description: 'Rep ID' },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Escalation Ladder',
+			name: 'escalationLadder',
+			type: 'fixedCollection',
+			typeOptions: { multipleValues: true, sortable: true },
+			placeholder: 'Add Stage',
+			description:
+				'When the SLA Breach Trigger escalates a hand-off nobody has contacted yet. No rows: a reminder to the owner at 50 % of the SLA, the manager at 100 %, reassignment at 200 %, and a last alert 100 % into the new owner\'s SLA. A row changes one stage, for every tier or for one.',
+			displayOptions: editorOnly,
+			default: {},
+			options: [
+				{
+					name: 'stage',
+					displayName: 'Stage',
+					values: [
+						{ displayName: 'Tier', name: 'tier', type: 'string', default: '', placeholder: 'e.g. Hot', description: 'Empty: every tier' },
+						{
+							displayName: 'Stage',
+							name: 'stage',
+							type: 'options',
+							options: [
+								{ name: 'Reminder to Owner', value: 'reminder' },
+								{ name: 'Manager Alert', value: 'manager' },
+								{ name: 'Reassignment', value: 'reassign', description: 'To the next rep of the team, passing over the owner' },
+								{ name: 'Last Alert', value: 'lastAlert', description: 'When a reassigned lead lapses too; counted from the reassignment' },
+							],
+							default: 'reminder',
+						},
+						{ displayName: 'At', name: 'at', type: 'number', default: 50, typeOptions: { minValue: 0 }, displayOptions: { hide: { unit: ['off'] } } },
+						{
+							displayName: 'Unit',
+							name: 'unit',
+							type: 'options',
+							options: [
+								{ name: '% of SLA', value: 'percent' },
+								{ name: 'Minutes', value: 'minutes', description: 'On the SLA\'s clock: business minutes for a business-hours SLA' },
+								{ name: 'Off', value: 'off', description: 'The stage never fires' },
+							],
+							default: 'percent',
+						},
 					],
 				},
 			],
@@ -288,7 +340,15 @@ export const tierRouterProperties: INodeProperties[] = [
 		options: [
 			...leadInputOptions,
 			{ displayName: 'Output Field', name: 'outputField', type: 'string', default: 'routing', description: 'Field of the output item that receives the tier, owner and due time' },
-			recordTestRunsOption("the owner assignment, the team's round-robin turn and the rep's load"),
+			recordTestRunsOption("the owner assignment, the team's round-robin turn, the rep's load and the SLA timer"),
+			{
+				displayName: 'Start SLA Timer',
+				name: 'startSlaTimer',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a lead that gets an owner in a tier with an SLA starts its SLA timer, in the same transaction as the assignment: the SLA Breach Trigger escalates it by the Escalation Ladder, and SLA Timer\'s Mark Contacted stops it. A redelivered event starts nothing.',
+			},
 		],
 	},
 ];

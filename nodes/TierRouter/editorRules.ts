@@ -6,6 +6,7 @@ import type { CalendarSpec, TimeRange, Weekday } from '../engine/calendar';
 import { ProtocolError } from '../engine/common/errors';
 import { parseProtocolJson } from '../engine/common/schema';
 import { DEFAULT_TIERS, type AssignmentRule, type Fallback, type RosterRep, type RoutingProtocol, type Team, type Tier } from '../engine/routing';
+import { STAGES, type EscalationProtocol, type StageAt, type StageName } from '../engine/sla/ladder';
 import { conditionToRows, rowsToCondition, type ConditionGroupRow } from '../shared/conditionRows';
 import { count, inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
 
@@ -41,6 +42,16 @@ export interface TeamRow {
 	outsideHours?: 'skip' | 'allow';
 	fallbackOwner?: string;
 	fallbackQueue?: string;
+	/** A rep ID of the roster, or "Name <email>", or an email. */
+	manager?: string;
+}
+
+/** One stage of the escalation ladder; no tier: every tier. */
+export interface LadderRow {
+	tier?: string;
+	stage: StageName;
+	at?: number;
+	unit?: 'percent' | 'minutes' | 'off';
 }
 
 export interface RuleRow {
@@ -84,6 +95,8 @@ export interface RoutingEditorRules {
 	rules: RuleRow[];
 	namedAccounts: Array<{ domain: string; owner: string }>;
 	settings: RoutingSettings;
+	/** The escalation ladder's stages that differ from the default ladder. */
+	ladder?: LadderRow[];
 }
 
 const list = (text: string | undefined) =>
@@ -126,6 +139,52 @@ function fallbackOf(owner: string | undefined, queue: string | undefined): Fallb
 	return undefined;
 }
 
+/** "Mia Chen <mia@example.com>", "mia@example.com", or a rep ID of the roster. */
+function managerOf(text: string | undefined): Team['manager'] | undefined {
+	const value = text?.trim();
+	if (!value) return undefined;
+	const named = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(value);
+	if (named) return { ...(named[1].trim() ? { name: named[1].trim() } : {}), email: named[2] };
+	if (value.includes('@')) return { email: value };
+	return value;
+}
+
+const STAGE_WORDS: Record<StageName, string> = { reminder: 'Reminder', manager: 'Manager Alert', reassign: 'Reassignment', lastAlert: 'Last Alert' };
+
+/** The ladder rows as an escalation protocol; undefined without rows (the default ladder). */
+export function ladderRowsToEscalation(rows: LadderRow[]): EscalationProtocol | undefined {
+	if (rows.length === 0) return undefined;
+	const escalation: { ladder?: Partial<Record<StageName, StageAt>>; tiers?: Record<string, Partial<Record<StageName, StageAt>>> } = {};
+	const seen = new Map<string, number>();
+	// Tier names match regardless of case, as the ladder finds them: "hot" and "Hot" are one tier.
+	const spelled = new Map<string, string>();
+	rows.forEach((row, i) => {
+		const given = row.tier?.trim() ?? '';
+		const tier = given && (spelled.get(given.toLowerCase()) ?? given);
+		if (tier) spelled.set(tier.toLowerCase(), tier);
+		const where = `Escalation Ladder row ${i + 1} (${tier || 'every tier'}, ${STAGE_WORDS[row.stage] ?? row.stage})`;
+		if (!STAGES.includes(row.stage)) throw ProtocolError.at(`${where} › Stage`, `choose one of ${STAGES.map((s) => STAGE_WORDS[s]).join(', ')}`);
+		const key = `${tier.toLowerCase()}\u0000${row.stage}`;
+		const earlier = seen.get(key);
+		if (earlier !== undefined) throw ProtocolError.at(where, `row ${earlier} sets this stage for ${tier ? `the tier "${tier}"` : 'every tier'} already`);
+		seen.set(key, i + 1);
+		const unit = row.unit ?? 'percent';
+		const amount = row.at ?? 0;
+		let at: StageAt;
+		if (unit === 'off') at = 'off';
+		else if (!Number.isFinite(amount) || amount < 0 || (unit === 'percent' && amount === 0)) {
+			throw ProtocolError.at(`${where} › At`, unit === 'percent' ? `give a share of the SLA above 0 (e.g. 50), got ${amount}` : `give minutes, 0 or more, got ${amount}`);
+		} else at = unit === 'percent' ? { percent: amount } : { minutes: amount };
+		if (tier) {
+			escalation.tiers ??= {};
+			escalation.tiers[tier] = { ...escalation.tiers[tier], [row.stage]: at };
+		} else {
+			escalation.ladder = { ...escalation.ladder, [row.stage]: at };
+		}
+	});
+	return escalation;
+}
+
 /** Builds the routing protocol from the editor's rows; errors name the row. */
 export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol {
 	const s = rules.settings;
@@ -163,6 +222,7 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 		const members = list(row.members);
 		if (members.length === 0) throw ProtocolError.at(`${where} › Members`, 'list the rep ids of the team, comma-separated');
 		const fallback = fallbackOf(row.fallbackOwner, row.fallbackQueue);
+		const manager = managerOf(row.manager);
 		return {
 			id: row.id.trim(),
 			...(row.name?.trim() ? { name: row.name.trim() } : {}),
@@ -170,6 +230,7 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 			strategy: row.strategy ?? 'roundRobin',
 			outsideHours: row.outsideHours ?? 'skip',
 			...(fallback ? { fallback } : {}),
+			...(manager ? { manager } : {}),
 		};
 	});
 	const assignmentRules: AssignmentRule[] = rules.rules.map((row) => {
@@ -207,6 +268,7 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 		...(s.keepSlaInOnePeriod ? { keepSlaInOnePeriod: true } : {}),
 	};
 	const fallback = fallbackOf(s.fallbackOwner, s.fallbackQueue);
+	const escalation = ladderRowsToEscalation(rules.ladder ?? []);
 	return {
 		calendar,
 		tiers,
@@ -220,6 +282,7 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 			...(fallback ? { fallback } : {}),
 			keepExistingOwner: s.keepExistingOwner ?? 'never',
 		},
+		...(escalation ? { escalation } : {}),
 	};
 }
 
@@ -250,6 +313,7 @@ function tablesOf(get: ParameterReader): RoutingEditorRules {
 		rules: rows<RuleRow>('assignmentRules', 'rule'),
 		namedAccounts: rows<{ domain: string; owner: string }>('namedAccounts', 'account'),
 		settings: (get('settings') ?? {}) as RoutingSettings,
+		ladder: rows<LadderRow>('escalationLadder', 'stage'),
 	};
 }
 

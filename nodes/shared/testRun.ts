@@ -36,7 +36,7 @@ export function recordTestRunsOption(kept: string): INodeProperties {
 /** What a test run that kept nothing adds to its result, so nobody takes it for a real hand-off. */
 export const TEST_RUN_MARK: IDataObject = {
 	test: true,
-	testNote: 'Test run from the editor: nothing was recorded (no hand-off, round-robin turn, rep load or activity was kept). Live runs record; to record test runs too, turn on Record Test Runs in the Options.',
+	testNote: 'Test run from the editor: nothing was recorded (no hand-off, round-robin turn, rep load, SLA timer or activity was kept). Live runs record; to record test runs too, turn on Record Test Runs in the Options.',
 };
 
 /** Whether this execution is a test run from the editor (n8n's 'manual' mode). */

@@ -169,6 +169,9 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 			return rep;
 		});
 		if (new Set(team.members).size !== team.members.length) throw ProtocolError.at(`${path}/members`, 'a rep is listed twice');
+		if (typeof team.manager === 'string' && !reps.has(team.manager)) {
+			throw ProtocolError.at(`${path}/manager`, `"${team.manager}" is not in the roster: give the manager's rep ID, or a contact with name and email`);
+		}
 		const strategy = team.strategy ?? 'roundRobin';
 		// Plain round-robin gives every member one turn per cycle, whatever their weight.
 		const sequence = weightedSequence(members.map((m) => ({ id: m.id, weight: strategy === 'weightedRoundRobin' ? m.weight : 1 })));

@@ -40,3 +40,4 @@ export { sampleEscalations } from './sample';
 export { decideReassignment, passOver, routeReassignment, type ReassignmentDecision, type ReassignmentRequest } from './reassign';
 export { changeFor, decideAssignedStart, decideStart, escalationsOf, pollStep, type StartState, type TimerOperation } from './operations';
 export { reassignmentRouting, rosterContact, routingSnapshot, teamManager, teamsOf, type ReassignmentRouting } from './routing';
+export { contactOf, DEFAULT_SUMMARY_FIELDS, leadSummaryOf, timerDetails, type LeadSummaryFields } from './details';
