@@ -185,7 +185,8 @@ const HANDOFF_GATE = 'Handoff Gate';
 const TIER_ROUTER = 'Tier Router';
 const LEAD_ENRICH = 'Lead Enrich';
 const LEAD_HANDOFF_DATA = 'Lead Handoff Data';
-const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA];
+const SLA_BREACH_TRIGGER = 'SLA Breach Trigger';
+const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA, SLA_BREACH_TRIGGER];
 
 const MUST_FIND: Record<string, string[]> = {
 	lead: EVERY_NODE,
@@ -204,8 +205,13 @@ const MUST_FIND: Record<string, string[]> = {
 	assign: [TIER_ROUTER],
 	owner: [TIER_ROUTER],
 	territory: [TIER_ROUTER],
-	SLA: [TIER_ROUTER],
-	escalation: [TIER_ROUTER],
+	SLA: [TIER_ROUTER, SLA_BREACH_TRIGGER],
+	escalation: [TIER_ROUTER, SLA_BREACH_TRIGGER],
+	breach: [SLA_BREACH_TRIGGER],
+	overdue: [SLA_BREACH_TRIGGER],
+	reminder: [SLA_BREACH_TRIGGER],
+	'speed to lead': [SLA_BREACH_TRIGGER],
+	'response time': [SLA_BREACH_TRIGGER],
 };
 
 describe('the node panel search (n8n 2.41.1 node creator)', () => {

@@ -1,0 +1,204 @@
+/**
+ * One poll of the SLA Breach Trigger: claim the stages due by now in the store (each stage of each
+ * timer goes to exactly one poll, whatever the number of n8n processes), reassign the leads whose
+ * Reassignment stage fired, and turn every fired stage into its Escalation item on the stage's
+ * output. A manual run ("Fetch Test Event") shows the engine's sample and claims nothing.
+ */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { LeadDataError } from '../engine/common/errors';
+import {
+	buildEscalation,
+	compilePolicy,
+	pollStep,
+	sampleEscalations,
+	STAGE_LABELS,
+	teamManager,
+	type Contact,
+	type Escalation,
+	type EscalationContext,
+	type SlaTimer,
+	type StageDue,
+	type StageName,
+} from '../engine/sla';
+import type { HandoffStore, SlaClaim } from '../store';
+import { reassignByRouting, type ReassignResult } from '../shared/slaReassign';
+import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM_LIMIT, STAGE_OUTPUTS } from './description';
+
+export interface ManagerRow {
+	team?: unknown;
+	name?: unknown;
+	email?: unknown;
+	slackId?: unknown;
+	phone?: unknown;
+}
+
+export interface TriggerSettings {
+	scope: string;
+	/** The last alert's channel, named in its message. */
+	channel?: string;
+	/** Managers by team id (folded to lower case); `*` for every other team. */
+	managers: Map<string, Contact>;
+	reassign: boolean;
+	claimLimit: number;
+}
+
+/** What a fired Reassignment stage did, on its item beside `reassignedTo`. */
+export interface ReassignmentNote {
+	reassigned: boolean;
+	/** What happened, in words: who got the lead, or why nobody did. */
+	message: string;
+	via?: string;
+	skipped?: Array<{ repId: string; reason: string }>;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+
+/** The Managers table as a lookup; a row without any contact is refused, naming the row. */
+export function managersOf(rows: readonly ManagerRow[]): Map<string, Contact> {
+	const managers = new Map<string, Contact>();
+	rows.forEach((row, index) => {
+		const team = (text(row.team) ?? '*').toLowerCase();
+		const contact: Contact = {};
+		for (const key of ['name', 'email', 'slackId', 'phone'] as const) {
+			const value = row[key];
+			if (value !== undefined && value !== null && typeof value !== 'string') throw new LeadDataError(`Managers row ${index + 1}: ${key}`, 'a text', value);
+			const given = text(value);
+			if (given !== undefined) contact[key] = given;
+		}
+		if (Object.keys(contact).length === 0) throw new LeadDataError(`Managers row ${index + 1}`, 'a name, email, Slack user ID or phone for the manager', row);
+		if (managers.has(team)) throw new LeadDataError(`Managers row ${index + 1}: Team`, `a team not listed in an earlier row ("${team}" is listed twice)`, row.team);
+		managers.set(team, contact);
+	});
+	return managers;
+}
+
+/** Checks the Claim Limit option. */
+export function claimLimitOf(value: unknown): number {
+	if (value === undefined || value === null || value === '') return DEFAULT_CLAIM_LIMIT;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_CLAIM_LIMIT) {
+		throw new LeadDataError('Options: Claim Limit', `a whole number from 1 to ${MAX_CLAIM_LIMIT}`, value);
+	}
+	return value;
+}
+
+/**
+ * The manager of a timer's team: the one the hand-off carries (Tier Router put it there from the
+ * routing), else the routing's manager of the team, else the Managers table's row for the team,
+ * else its `*` row.
+ */
+export function managerFor(timer: SlaTimer, policy: ReturnType<typeof compilePolicy>, managers: ReadonlyMap<string, Contact>): Contact | undefined {
+	const carried = timer.details.manager;
+	if (typeof carried === 'object' && carried !== null && Object.keys(carried).length) return carried as Contact;
+	const routed = teamManager(policy.policy.routing, timer.team);
+	if (routed) return routed;
+	return (timer.team === undefined ? undefined : managers.get(timer.team.toLowerCase())) ?? managers.get('*');
+}
+
+function contextFor(settings: TriggerSettings, manager: Contact | undefined, reassignedTo?: Contact): EscalationContext {
+	return { ...(manager ? { manager } : {}), ...(settings.channel ? { channel: settings.channel } : {}), ...(reassignedTo ? { reassignedTo } : {}) };
+}
+
+/** Empty outputs, one per stage. */
+function emptyOutputs(): INodeExecutionData[][] {
+	return STAGE_OUTPUTS.map(() => []);
+}
+
+const outputOf = (stage: string): number => STAGE_OUTPUTS.findIndex((o) => o.stage === stage);
+
+/**
+ * A claimed stage whose escalation could not be built (its stored policy no longer compiles): it
+ * fired all the same, so it leaves on its output with the lead, the owner and the error, rather
+ * than vanishing.
+ */
+function unrenderable(timer: SlaTimer, stage: StageDue, firedAt: number, error: unknown): IDataObject {
+	return {
+		stage: stage.stage,
+		stageLabel: STAGE_LABELS[stage.stage as StageName] ?? stage.stage,
+		handoffKey: timer.handoffKey,
+		leadKey: timer.leadKey,
+		tier: timer.tier,
+		...(timer.ownerId === undefined ? {} : { ownerId: timer.ownerId }),
+		dueAt: timer.dueAt,
+		stageDueAt: stage.dueAt,
+		firedAt,
+		error: `The escalation could not be written: ${error instanceof Error ? error.message : String(error)}`,
+	};
+}
+
+/** The escalation of a Reassignment stage, with the reassignment done first when the option is on. */
+async function reassignmentItem(store: HandoffStore, settings: TriggerSettings, claim: SlaClaim<SlaTimer>, stage: StageDue, policy: ReturnType<typeof compilePolicy>): Promise<IDataObject> {
+	const manager = managerFor(claim.timer, policy, settings.managers);
+	if (!settings.reassign) return buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, manager)) as unknown as IDataObject;
+	let result: ReassignResult;
+	try {
+		// Only from the rep who let it lapse: a lead someone reassigned meanwhile stays where it went.
+		result = await reassignByRouting(store, {
+			scope: claim.timer.scope,
+			handoffKey: claim.timer.handoffKey,
+			at: claim.firedAt,
+			...(claim.timer.ownerId === undefined ? {} : { fromOwner: claim.timer.ownerId }),
+		});
+	} catch (error) {
+		result = { status: 'notFound', message: `Not reassigned: ${error instanceof Error ? error.message : String(error)}` };
+	}
+	const reassignedTo = result.status === 'reassigned' ? result.owner : undefined;
+	const escalation = buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, manager, reassignedTo));
+	const note: ReassignmentNote = {
+		reassigned: result.status === 'reassigned',
+		message: result.message,
+		...(result.status !== 'notFound' && result.via ? { via: result.via } : {}),
+		...(result.status !== 'notFound' && result.skipped?.length ? { skipped: result.skipped } : {}),
+	};
+	return { ...(escalation as unknown as IDataObject), reassignment: note as unknown as IDataObject };
+}
+
+/**
+ * Claims the stages due by `now` and returns one output per stage (Reminder, Manager Alert,
+ * Reassignment, Last Alert), or null when nothing was due (n8n then starts no execution).
+ */
+export async function pollEscalations(store: HandoffStore, settings: TriggerSettings, now: number): Promise<INodeExecutionData[][] | null> {
+	const claims = await store.claimDueSlaStages<SlaTimer>(settings.scope, now, pollStep, { limit: settings.claimLimit });
+	if (claims.length === 0) return null;
+	const outputs = emptyOutputs();
+	for (const claim of claims) {
+		let policy: ReturnType<typeof compilePolicy> | undefined;
+		let failure: unknown;
+		try {
+			policy = compilePolicy(claim.policy);
+		} catch (error) {
+			failure = error;
+		}
+		// The engine's pollStep fired them: every stage is one of the ladder's.
+		for (const stage of claim.due as StageDue[]) {
+			const output = outputOf(stage.stage);
+			if (output < 0) continue;
+			let json: IDataObject;
+			try {
+				if (!policy) throw failure;
+				json =
+					stage.stage === 'reassign'
+						? await reassignmentItem(store, settings, claim, stage, policy)
+						: (buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, managerFor(claim.timer, policy, settings.managers))) as unknown as IDataObject);
+			} catch (error) {
+				json = unrenderable(claim.timer, stage, claim.firedAt, error);
+			}
+			outputs[output].push({ json });
+		}
+	}
+	return outputs.some((o) => o.length) ? outputs : null;
+}
+
+/** What a manual run shows: one realistic escalation per stage, marked as a sample. Claims nothing. */
+export function sampleOutputs(now: number, zone: string): INodeExecutionData[][] {
+	const sample = sampleEscalations(now, zone);
+	const note = {
+		sample: true,
+		sampleNote: 'A sample escalation of each stage, for building the workflow: a test run claims nothing in the store. Published, the trigger emits the real stages as they fall due.',
+	};
+	return STAGE_OUTPUTS.map(({ stage }) => {
+		const escalation: Escalation = sample[stage];
+		const extra = stage === 'reassign' ? { reassignment: { reassigned: true, message: 'Reassigned from 101 to 102 (sample)' } } : {};
+		return [{ json: { ...(escalation as unknown as IDataObject), ...extra, ...note } }];
+	});
+}

@@ -1,0 +1,328 @@
+/**
+ * The SLA Breach Trigger's poll in n8n-core, in-process, against the real store (embedded, and
+ * PostgreSQL for the concurrent pollers). The clock is moved, never waited for: each poll is a
+ * call at a given time, as n8n's poll times would make it. What a user relies on: each stage of
+ * each timer fires once, on its own output, with the lead, the owner, the manager and how late
+ * in words; a stage due while n8n was down fires once on the next poll and says how late; a
+ * business-hours SLA does not run over a weekend or a holiday; the editor's manual run shows a
+ * sample and claims nothing; two pollers on one store never emit a stage twice.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { DEFAULT_LADDER, compilePolicy, decideStart, makePolicy, routingSnapshot, type SlaTimer, type StartTimerInput } from '../../nodes/engine/sla';
+import { SlaBreachTrigger } from '../../nodes/SlaBreachTrigger/SlaBreachTrigger.node.ts';
+import { clock } from '../../nodes/shared/clock';
+import { closeAllStores, openStore, storeConfigFromCredential, type HandoffStore, type StoreConfig } from '../../nodes/store';
+import { pollNode } from '../helpers/n8n-runner';
+import { embeddedBackend, postgresBackend, describeOn } from '../store/backends';
+
+const trigger = new SlaBreachTrigger();
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const ZONE = 'Europe/Berlin';
+/** Tuesday 10 March 2026, 10:00 in Berlin. */
+const T0 = Date.parse('2026-03-10T09:00:00Z');
+const STAGES = ['reminder', 'manager', 'reassign', 'lastAlert'] as const;
+
+const ROUTING = routingSnapshot({
+	assignment: {
+		teams: [{ id: 'emea', name: 'EMEA', members: ['101', '102'], outsideHours: 'allow' }],
+		roster: [
+			{ id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' },
+			{ id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN' },
+		],
+	},
+});
+/** One business hour to a first contact, 9-18 in Berlin, Monday 16 March a holiday; the default ladder. */
+const POLICY = makePolicy(
+	{ hours: 1, basis: 'business', action: 'contact' },
+	{ zone: ZONE, hours: { start: '09:00', end: '18:00' }, holidays: ['2026-03-16'], keepSlaInOnePeriod: false },
+	DEFAULT_LADDER,
+	ROUTING,
+);
+const COMPILED = compilePolicy(POLICY);
+
+const LEAD = { name: 'Dana Scully', company: 'Globex', email: 'dana@globex.com', crmUrl: 'https://crm.example.com/contacts/1001' };
+const MANAGERS = { manager: [{ team: 'emea', name: 'Mia Chen', email: 'mia@example.com', slackId: 'U0MIA', phone: '+15550100' }] };
+const PARAMETERS = { channel: '#sales-leads', managers: MANAGERS };
+
+type Credentials = Record<string, ICredentialDataDecryptedObject>;
+
+function credentialFor(config: StoreConfig): ICredentialDataDecryptedObject {
+	if (config.kind === 'embedded') return { backend: 'embedded', folder: config.folder ?? '' };
+	return { backend: 'postgres', host: config.host, port: config.port, database: config.database, user: config.user, password: '', ssl: 'disable', schema: config.schema };
+}
+
+/** The store the trigger polls: the process's shared store for the harness's credential. */
+async function storeFor(credentials: Credentials): Promise<HandoffStore> {
+	const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
+	lease.release();
+	return lease.store;
+}
+
+/** A hand-off's timer, as Tier Router starts it with the assignment. */
+async function startTimer(store: HandoffStore, handoffKey: string, startedAt: number, extra: Partial<StartTimerInput> = {}): Promise<void> {
+	const input: StartTimerInput = {
+		scope: 'default',
+		handoffKey,
+		leadKey: `${handoffKey}@lead.example`,
+		ownerId: '101',
+		team: 'emea',
+		tier: 'Hot',
+		startedAt,
+		details: { lead: { ...LEAD, email: `${handoffKey}@lead.example` }, owner: { name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' } },
+		...extra,
+	};
+	const started = await store.startSlaTimer<SlaTimer>(
+		{ scope: input.scope, handoffKey, leadKey: input.leadKey, policyKey: COMPILED.key, policy: POLICY as unknown as Record<string, unknown> },
+		(state) => decideStart(COMPILED, input, state),
+	);
+	assert.equal(started.status, 'started');
+}
+
+/** One poll of the trigger at `now`, live (published) unless `manual`. */
+async function pollAt(credentials: Credentials, now: number, options: { manual?: boolean; parameters?: INodeParameters } = {}) {
+	clock.now = () => now;
+	const result = await pollNode({ node: trigger, credentials, timezone: ZONE, parameters: options.parameters ?? PARAMETERS, ...(options.manual ? { mode: 'manual' as const } : {}) });
+	assert.equal(result.error, undefined, result.error?.message);
+	return result;
+}
+
+/** Per output, the "<hand-off>/<stage>" of each item; [] when the poll emitted nothing. */
+function fired(emitted: INodeExecutionData[][] | null): string[][] {
+	return STAGES.map((_, output) => (emitted?.[output] ?? []).map((item) => `${String(item.json.handoffKey)}/${String(item.json.stage)}`));
+}
+
+const realNow = clock.now;
+afterEach(() => {
+	clock.now = realNow;
+});
+afterAll(closeAllStores);
+
+describe('SLA Breach Trigger (embedded store)', () => {
+	const backend = embeddedBackend();
+	afterAll(() => backend.cleanup());
+	const fresh = async () => {
+		const credentials = { leadHandoffStoreApi: credentialFor(await backend.fresh()) };
+		return { credentials, store: await storeFor(credentials) };
+	};
+
+	it('fires each stage of a timer once, on its own output, across polls', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		const schedule = [
+			[T0 + 29 * MINUTE, []],
+			[T0 + 30 * MINUTE, ['evt-1/reminder']],
+			[T0 + 31 * MINUTE, []],
+			[T0 + 60 * MINUTE, ['evt-1/manager']],
+			[T0 + 60 * MINUTE, []],
+			[T0 + 119 * MINUTE, []],
+			[T0 + 120 * MINUTE, ['evt-1/reassign']],
+			[T0 + 150 * MINUTE, []],
+			[T0 + 180 * MINUTE, ['evt-1/lastAlert']],
+			[T0 + 48 * HOUR, []],
+		] as const;
+		const seen: string[] = [];
+		for (const [now, expected] of schedule) {
+			const { emitted, outputs } = await pollAt(credentials, now);
+			const byOutput = fired(emitted);
+			seen.push(...byOutput.flat());
+			assert.deepEqual(byOutput.flat(), expected, `poll at +${(now - T0) / MINUTE} min`);
+			if (expected.length === 0) {
+				assert.equal(emitted, null, 'nothing due: no execution starts');
+				continue;
+			}
+			// Each stage on its own output, and the execution n8n starts from the poll carries it there.
+			const stage = expected[0].split('/')[1];
+			assert.deepEqual(byOutput[STAGES.indexOf(stage as (typeof STAGES)[number])], expected);
+			assert.deepEqual(fired(outputs['SLA Breach Trigger']), byOutput);
+		}
+		assert.deepEqual(seen, ['evt-1/reminder', 'evt-1/manager', 'evt-1/reassign', 'evt-1/lastAlert']);
+		assert.deepEqual((await store.slaEscalations('default', 'evt-1')).map((e) => e.stage), ['reminder', 'manager', 'reassign', 'lastAlert']);
+	});
+
+	it('each item has the lead, the owner, the manager, how late in words and the three renderings', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		const reminder = (await pollAt(credentials, T0 + 30 * MINUTE)).emitted![0][0].json;
+		assert.equal(reminder.stage, 'reminder');
+		assert.equal(reminder.status, 'due 11:00, 30 min left, Ana Ruiz');
+		assert.equal(reminder.late, undefined, 'on time: no lateness');
+		assert.deepEqual(reminder.owner, { id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' });
+		assert.deepEqual(reminder.manager, { name: 'Mia Chen', email: 'mia@example.com', slackId: 'U0MIA', phone: '+15550100' }, 'from the Managers table: the routing names none');
+		assert.equal((reminder.lead as IDataObject).email, 'evt-1@lead.example');
+		const renderings = reminder.renderings as { slack: { text: string; blocks: unknown[] }; email: { subject: string; html: string; text: string }; sms: string };
+		assert.match(renderings.slack.text, /^\[HOT\] Reminder: Dana Scully · Globex is waiting for a first contact/);
+		assert.ok(JSON.stringify(renderings.slack.blocks).includes('<@U0ANA>'), 'the reminder mentions the owner');
+		assert.match(renderings.email.subject, /Dana Scully/);
+		assert.match(renderings.sms, /Reminder: Dana Scully/);
+
+		const manager = (await pollAt(credentials, T0 + 72 * MINUTE)).emitted![1][0].json;
+		assert.equal(manager.status, 'due 11:00, 12 min overdue, Ana Ruiz');
+		assert.equal(manager.late, 'fired 12 min late');
+		assert.ok(JSON.stringify((manager.renderings as { slack: unknown }).slack).includes('<@U0MIA>'), 'the manager alert mentions the manager');
+	});
+
+	it('the Reassignment stage gives the lead to the next rep of the team, passing over the late one, and says who', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		await pollAt(credentials, T0 + 60 * MINUTE);
+		const item = (await pollAt(credentials, T0 + 120 * MINUTE)).emitted![2][0].json;
+		assert.equal(item.stage, 'reassign');
+		assert.equal(item.ownerId, '101', 'the item names the rep who let it lapse');
+		assert.deepEqual(item.reassignedTo, { id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN' });
+		assert.equal((item.reassignment as IDataObject).reassigned, true);
+		assert.match(String((item.renderings as { slack: { text: string } }).slack.text), /Reassigned to Ben Okafor/);
+		const timer = (await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer;
+		assert.deepEqual([timer.ownerId, timer.status, timer.previousOwners], ['102', 'reassigned', ['101']]);
+
+		// The new owner's window has the last alert; nothing of the first window fires again.
+		assert.deepEqual(fired((await pollAt(credentials, T0 + 180 * MINUTE)).emitted), [[], [], [], ['evt-1/lastAlert']]);
+	});
+
+	it('with "Reassign at the Reassignment Stage" off the stage only tells, and the lead stays', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		const { emitted } = await pollAt(credentials, T0 + 120 * MINUTE, { parameters: { ...PARAMETERS, reassign: false } });
+		const item = emitted![2][0].json;
+		assert.equal(item.reassignedTo, undefined);
+		assert.match(String((item.renderings as { slack: { text: string } }).slack.text), /To reassign: /);
+		assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '101');
+		assert.equal((await pollAt(credentials, T0 + 10 * HOUR)).emitted, null, 'no last alert: the lead was never reassigned');
+	});
+
+	it('a stage due while n8n was down fires once on the next poll, saying how late', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		// Down from 10:05 to 15:00: the reminder (10:30), the manager (11:00) and the reassignment (12:00) all passed.
+		assert.equal((await pollAt(credentials, T0 + 5 * MINUTE)).emitted, null);
+		const back = await pollAt(credentials, T0 + 5 * HOUR);
+		assert.deepEqual(fired(back.emitted), [['evt-1/reminder'], ['evt-1/manager'], ['evt-1/reassign'], []]);
+		const [reminder, manager, reassign] = back.emitted!.map((output) => output[0]?.json);
+		assert.equal(reminder.late, 'fired 4 h 30 min late');
+		assert.equal(manager.late, 'fired 4 h late');
+		assert.equal(reassign.late, 'fired 3 h late');
+		assert.equal(reassign.lateByMinutes, 180);
+		assert.equal(manager.status, 'due 11:00, 4 h overdue, Ana Ruiz');
+		assert.match(String((manager.renderings as { sms: string }).sms), /fired 4 h late/);
+		// Restarted again: nothing fires twice.
+		assert.equal((await pollAt(credentials, T0 + 5 * HOUR + MINUTE)).emitted, null);
+	});
+
+	it('a timer started on Friday evening does not breach over the weekend or on a holiday', async () => {
+		const { credentials, store } = await fresh();
+		const friday = Date.parse('2026-03-13T16:30:00Z'); // Friday 17:30 in Berlin, half an hour before closing
+		await startTimer(store, 'evt-fri', friday);
+		const at = (iso: string) => Date.parse(iso);
+		// The reminder falls at 30 business minutes: Friday 18:00. Then the clock stops until Tuesday (Monday is a holiday).
+		assert.deepEqual(fired((await pollAt(credentials, at('2026-03-13T17:00:00Z'))).emitted), [['evt-fri/reminder'], [], [], []]);
+		for (const quiet of ['2026-03-14T12:00:00Z', '2026-03-15T20:00:00Z', '2026-03-16T09:00:00Z', '2026-03-16T16:59:00Z', '2026-03-17T08:29:00Z']) {
+			assert.equal((await pollAt(credentials, at(quiet))).emitted, null, `nothing at ${quiet}`);
+		}
+		// Tuesday 09:30 Berlin: the 30 minutes left are used up.
+		const breach = await pollAt(credentials, at('2026-03-17T08:30:00Z'));
+		assert.deepEqual(fired(breach.emitted), [[], ['evt-fri/manager'], [], []]);
+		assert.equal(breach.emitted![1][0].json.status, 'due 09:30, due now, Ana Ruiz');
+		assert.equal(breach.emitted![1][0].json.late, undefined, 'on time, however many days passed');
+	});
+
+	it('a manual run ("Fetch Test Event") shows a sample of every stage and claims nothing', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		const manual = await pollAt(credentials, T0 + 3 * HOUR, { manual: true });
+		const samples = manual.emitted!.map((output) => output.map((item) => item.json));
+		assert.deepEqual(samples.map((output) => output.map((json) => [json.stage, json.sample])), STAGES.map((stage) => [[stage, true]]));
+		assert.equal(samples[0][0].leadKey, 'dana@globex.com', 'the sample lead, not a stored one');
+		assert.deepEqual(await store.slaEscalations('default', 'evt-1'), [], 'nothing was recorded as fired');
+		// The published trigger still gets every stage that is due.
+		assert.deepEqual(fired((await pollAt(credentials, T0 + 3 * HOUR)).emitted), [['evt-1/reminder'], ['evt-1/manager'], ['evt-1/reassign'], []]);
+	});
+
+	it('the Claim Limit leaves the rest for the next poll, the most overdue first', async () => {
+		const { credentials, store } = await fresh();
+		for (let i = 0; i < 5; i++) await startTimer(store, `evt-${i}`, T0 + i * MINUTE);
+		const parameters = { ...PARAMETERS, options: { claimLimit: 2 } };
+		const first = await pollAt(credentials, T0 + HOUR, { parameters });
+		assert.deepEqual(fired(first.emitted)[0], ['evt-0/reminder', 'evt-1/reminder']);
+		const second = await pollAt(credentials, T0 + HOUR + MINUTE, { parameters });
+		assert.deepEqual(fired(second.emitted)[0], ['evt-2/reminder', 'evt-3/reminder']);
+	});
+
+	it('refuses a Managers row without any contact, naming the row', async () => {
+		const { credentials } = await fresh();
+		clock.now = () => T0;
+		const result = await pollNode({ node: trigger, credentials, parameters: { managers: { manager: [{ team: 'emea', name: '' }] } } }).catch((error: Error) => error);
+		assert.ok(result instanceof Error);
+		assert.match(result.message, /Managers row 1/);
+	});
+});
+
+/**
+ * A poller in another process (a second n8n on the same store), loaded and waiting: `go()` starts
+ * it and resolves with the "<hand-off>/<stage>" pairs it emitted.
+ */
+async function otherProcessPoller(credential: ICredentialDataDecryptedObject, now: number): Promise<{ go(): Promise<string[]> }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sla-breach-poller.ts'), JSON.stringify(credential), String(now)], {
+		cwd: path.resolve(__dirname, '../..'),
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
+	let out = '';
+	let err = '';
+	child.stdout.on('data', (d) => (out += d));
+	const done = new Promise<string[]>((resolve, reject) => {
+		child.on('error', reject);
+		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`poller exited with ${code}: ${err}`))));
+	});
+	await new Promise<void>((resolve, reject) => {
+		child.stderr.on('data', (d) => {
+			err += d;
+			if (err.includes('ready\n')) resolve();
+		});
+		done.catch(reject);
+	});
+	return {
+		go: () => {
+			child.stdin.end('go\n');
+			return done;
+		},
+	};
+}
+
+const postgres = postgresBackend();
+describeOn(postgres)('SLA Breach Trigger (PostgreSQL): two pollers on one store', () => {
+	afterAll(() => postgres.cleanup());
+
+	it('never emit the same stage twice, and between them emit every stage that is due', async () => {
+		const credentials = { leadHandoffStoreApi: credentialFor(await postgres.fresh()) };
+		const store = await storeFor(credentials);
+		const count = 300;
+		for (let i = 0; i < count; i++) await startTimer(store, `evt-${String(i).padStart(3, '0')}`, T0 + (i % 30) * MINUTE);
+		const emitted: string[] = [];
+		const shares: Array<[number, number]> = [];
+		// Three rounds, each a poll here and one in another process at the same moment, with claims small enough to interleave.
+		for (const now of [T0 + 45 * MINUTE, T0 + 80 * MINUTE, T0 + 4 * HOUR]) {
+			const parameters = { ...PARAMETERS, reassign: false, options: { claimLimit: 25 } };
+			const here = async () => {
+				const mine: string[] = [];
+				for (;;) {
+					const { emitted: out } = await pollAt(credentials, now, { parameters });
+					if (!out) return mine;
+					mine.push(...fired(out).flat());
+				}
+			};
+			const other = await otherProcessPoller(credentials.leadHandoffStoreApi, now);
+			const [b, a] = await Promise.all([other.go(), here()]);
+			emitted.push(...a, ...b);
+			shares.push([a.length, b.length]);
+		}
+		// Both took part, or this tested nothing about two pollers.
+		assert.ok(shares.some(([a, b]) => a > 0 && b > 0), `each poller claimed some stages in a round: ${JSON.stringify(shares)}`);
+		const unique = new Set(emitted);
+		assert.equal(unique.size, emitted.length, `a stage was emitted twice: ${emitted.filter((e, i) => emitted.indexOf(e) !== i).slice(0, 5).join(', ')}`);
+		assert.equal(unique.size, count * 3, 'reminder, manager and reassignment of every timer, each once');
+		for (const stage of ['reminder', 'manager', 'reassign']) assert.equal(emitted.filter((e) => e.endsWith(`/${stage}`)).length, count);
+	}, 180_000);
+});
