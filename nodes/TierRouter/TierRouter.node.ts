@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
+import { slaMinutes } from '../engine/calendar';
 import { compileRouter, DEFAULT_TIERS, quietTierIndex, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
 import { processItems } from '../shared/items';
 import { parameterReader } from '../shared/ruleViews';
@@ -87,7 +88,9 @@ export class TierRouter implements INodeType {
 					tier: tier.name,
 					tierReason: tier.reason,
 					sla: tier.slaText ?? null,
-					slaAction: tier.sla?.action ?? null,
+					slaAction: tier.sla ? (tier.sla.action ?? 'contact') : null,
+					slaMinutes: tier.sla ? slaMinutes(tier.sla) : null,
+					slaBasis: tier.sla?.basis ?? null,
 					dueAt: tier.dueAt === undefined ? null : new Date(tier.dueAt).toISOString(),
 					dueAtLocal: tier.dueAt === undefined ? null : DateTime.fromMillis(tier.dueAt, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'"),
 				};

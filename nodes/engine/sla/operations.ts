@@ -43,7 +43,7 @@ export function decideAssignedStart(
 }
 
 export type TimerOperation =
-	| { kind: 'contact'; at: number }
+	| { kind: 'contact'; at: number; /** Found by the lead's key (not the hand-off's): a contact from before the hand-off is not its. */ byLead?: boolean }
 	| { kind: 'accept'; at: number }
 	| { kind: 'cancel'; at: number; reason?: string }
 	| ({ kind: 'reassign' } & ReassignInput);
@@ -64,7 +64,7 @@ export function changeFor(operation: TimerOperation, results: TimerChange[] = []
 function apply(policy: CompiledPolicy, timer: SlaTimer, operation: TimerOperation): TimerChange {
 	switch (operation.kind) {
 		case 'contact':
-			return contactTimer(policy, timer, operation.at);
+			return contactTimer(policy, timer, operation.at, { byLead: operation.byLead });
 		case 'accept':
 			return acceptTimer(policy, timer, operation.at);
 		case 'cancel':

@@ -92,6 +92,7 @@ export type TimerOutcome =
 	| 'cancelled'
 	| 'reassigned'
 	| 'alreadyContacted'
+	| 'beforeHandoff'
 	| 'alreadyAccepted'
 	| 'alreadyClosed'
 	| 'sameOwner'
@@ -170,9 +171,29 @@ function closedMessage(timer: SlaTimer, policy: CompiledPolicy): string {
 	return `Already ${timer.status}${timer.closedAt === undefined ? '' : ` at ${local(timer.closedAt, policy)}`}; nothing changed`;
 }
 
-/** The first touch: closes a running timer and records how long it took and whether the SLA was met. */
-export function contactTimer(policy: CompiledPolicy, timer: SlaTimer, at: number): TimerChange {
+/**
+ * The first touch: closes a running timer and records how long it took and whether the SLA was met.
+ * Webhooks come out of order: a touch reported after a later one is the first touch, so the
+ * earliest contact wins, whatever the order they arrive in (as for contacts kept before the start).
+ * A contact found by the lead's key from before the hand-off belongs to an earlier conversation
+ * and changes nothing (`byLead`), as it would not close the timer had it arrived before the start.
+ */
+export function contactTimer(policy: CompiledPolicy, timer: SlaTimer, at: number, options: { byLead?: boolean } = {}): TimerChange {
+	if (options.byLead && at < timer.startedAt) {
+		return {
+			changed: false,
+			outcome: 'beforeHandoff',
+			message: `The contact at ${local(at, policy)} came before this hand-off (${local(timer.startedAt, policy)}): it belongs to an earlier conversation; nothing changed`,
+			timer,
+		};
+	}
 	if (timer.contactedAt !== undefined) {
+		if (at < timer.contactedAt && timer.status !== 'cancelled') {
+			// An earlier touch, reported late: it is the first touch (for an accepted timer, only the contact time moves).
+			if (timer.status === 'accepted') return { changed: true, outcome: 'contacted', message: `An earlier contact, reported late: contacted at ${local(at, policy)}`, timer: { ...timer, contactedAt: at } };
+			const next: SlaTimer = { ...timer, contactedAt: at, closedAt: at, ...touched(policy, timer, at) };
+			return { changed: true, outcome: 'contacted', message: `An earlier contact, reported late: contacted ${describeResponse(next)}`, timer: next };
+		}
 		return { changed: false, outcome: 'alreadyContacted', message: `Already contacted at ${local(timer.contactedAt, policy)}; nothing changed`, timer };
 	}
 	if (timer.status === 'cancelled') return { changed: false, outcome: 'alreadyClosed', message: closedMessage(timer, policy), timer };
