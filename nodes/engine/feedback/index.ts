@@ -51,3 +51,20 @@ export { compileHubSpot, HUBSPOT_DEAL_STAGE, HUBSPOT_LEAD_STATUS, HUBSPOT_LIFECY
 export { compileSalesforce, SALESFORCE_LEAD_STATUS, SALESFORCE_OPPORTUNITY_STAGE, type SalesforcePreset } from './presets/salesforce';
 export { compilePipedrive, type PipedrivePreset } from './presets/pipedrive';
 export { compilePlain, plainEvent, type PlainOutcome, type PlainPreset } from './presets/plain';
+export {
+	basicAuthHeader,
+	headerValue,
+	HUBSPOT_MAX_AGE_MS,
+	hmacSignature,
+	hubspotSignedUri,
+	hubspotV3Signature,
+	verifyBasicAuth,
+	verifyHmacSignature,
+	verifyHubSpotV3,
+	type AuthFailureReason,
+	type AuthResult,
+	type HmacOptions,
+	type HubSpotRequest,
+	type ReplayKey,
+	type RequestHeaders,
+} from './authenticity';
