@@ -2,7 +2,9 @@ import {
 	NodeConnectionTypes,
 	type IDataObject,
 	type IExecuteFunctions,
+	type ILoadOptionsFunctions,
 	type INodeExecutionData,
+	type INodePropertyOptions,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -15,15 +17,21 @@ import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
+import { propertiesOfVersion } from '../shared/versions';
 import type { HandoffState } from '../store';
 import { handoffGateProperties } from './description';
 import { readGateRules } from './editorRules';
+import { scoringRuleOptions } from './scoringRules';
 
 const OUTPUT: Record<GateOutput, number> = { handoff: 0, notYet: 1, disqualified: 2, alreadyHandedOff: 3 };
 /** Under "Continue (regular output)" a failed item waits on Disqualified: it sends the lead to neither sales nor nurture. */
 const FAILED_OUTPUT = OUTPUT.disqualified;
 
 /**
+ * Version 3 shows a rule row as its name and conditions, with what is optional (Match "any", a
+ * rule id, Yields to Intent, an activity's content, count, window and words) in the row's
+ * options, and picks scoring rules by label; versions 1-2 keep their flat rows (editorRules.ts).
+ *
  * Version 2 adds Already Handed Off: a lead sales has (its event delivered again, or within the
  * cool-down) leaves there, not on Not Yet, which users wire to nurture. Runs in n8n's expression
  * sandbox (stringified into `outputs`), so it is self-contained.
@@ -42,7 +50,7 @@ export class HandoffGate implements INodeType {
 		name: 'handoffGate',
 		icon: { light: 'file:handoffGate.svg', dark: 'file:handoffGate.dark.svg' },
 		group: ['transform'],
-		version: [1, 2],
+		version: [1, 2, 3],
 		subtitle: '={{ "Decide hand-off" + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Decides whether a scored lead goes to sales now: thresholds, required actions, intent triggers, disqualifiers, fire once',
 		defaults: { name: 'Handoff Gate' },
@@ -54,7 +62,15 @@ export class HandoffGate implements INodeType {
 		properties: handoffGateProperties,
 	};
 
-	methods = { credentialTest: storeCredentialTest };
+	methods = {
+		credentialTest: storeCredentialTest,
+		loadOptions: {
+			/** The scoring rules a Score Rule Applied test can name, by label. */
+			async scoringRules(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+				return scoringRuleOptions(this.getCurrentNodeParameters());
+			},
+		},
+	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const zone = this.getTimezone();
@@ -64,7 +80,7 @@ export class HandoffGate implements INodeType {
 			gateOutputs(version).length,
 			async () => {
 				const options = this.getNodeParameter('options', 0, {}) as GateOptions;
-				const gate = compileGate(readProtocol(this));
+				const gate = compileGate(readProtocol(this, version));
 				return { gate, options, reader: leadReader(options, zone), outputField: options.outputField || 'handoff', store: await run.use(await openStoreFor(this)) };
 			},
 			async (item, i, { gate, options, reader, outputField, store }) => {
@@ -123,6 +139,6 @@ function lastHandoff(state: HandoffState | undefined): LastHandoff | undefined {
 }
 
 /** The rules from the rule table or the JSON parameter, before validation. */
-function readProtocol(ctx: IExecuteFunctions): unknown {
-	return readGateRules(parameterReader(ctx, handoffGateProperties));
+function readProtocol(ctx: IExecuteFunctions, version: number): unknown {
+	return readGateRules(parameterReader(ctx, propertiesOfVersion(handoffGateProperties, version)), version);
 }

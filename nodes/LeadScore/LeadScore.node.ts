@@ -15,17 +15,22 @@ import { parameterReader } from '../shared/ruleViews';
 import { storeScopeOf } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
+import { propertiesOfVersion } from '../shared/versions';
 import { leadScoreProperties } from './description';
 import { readScoringRules } from './editorRules';
 import { recordAndRescore } from './recordAndRescore';
 
+/**
+ * Version 2 shows an engagement rule's content, cap and cap window in the row's Rule Options,
+ * only when set (a rule without a cap has none); version 1 keeps them as fields of every row.
+ */
 export class LeadScore implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Lead Score',
 		name: 'leadScore',
 		icon: { light: 'file:leadScore.svg', dark: 'file:leadScore.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
 		subtitle: '={{ ($parameter["mode"] === "recordAndRescore" ? "Record and rescore" : "Score each lead") + ($parameter["rulesSource"] === "json" ? " (JSON)" : "") }}',
 		description: 'Scores leads on fit and engagement, with decay, caps, velocity and an A1-D4 grade',
 		defaults: { name: 'Lead Score' },
@@ -46,7 +51,7 @@ export class LeadScore implements INodeType {
 			async () => {
 				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean; scope?: string };
 				const recording = this.getNodeParameter('mode', 0, 'score') === 'recordAndRescore';
-				const scorer = compileScorer(readProtocol(this));
+				const scorer = compileScorer(readProtocol(this, this.getNode().typeVersion));
 				return {
 					scorer,
 					store: recording ? await run.use(await openStoreFor(this)) : undefined,
@@ -77,6 +82,6 @@ export class LeadScore implements INodeType {
 }
 
 /** The rules from the point table or the JSON parameter, before validation. */
-function readProtocol(ctx: IExecuteFunctions): unknown {
-	return readScoringRules(parameterReader(ctx, leadScoreProperties));
+function readProtocol(ctx: IExecuteFunctions, version: number): unknown {
+	return readScoringRules(parameterReader(ctx, propertiesOfVersion(leadScoreProperties, version)), version);
 }

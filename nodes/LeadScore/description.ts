@@ -5,7 +5,8 @@ import { ACTIVITY_TYPE_OPTIONS } from '../shared/activityTypes';
 import { storeScopeOption } from '../shared/leadInput';
 import { recordTestRunsOption } from '../shared/testRun';
 import { keptInOtherMode } from '../shared/ruleViews';
-import { DEFAULT_RULES_JSON, DEFAULT_TABLE } from './editorRules';
+import { atVersions, versionsBefore, versionsFrom } from '../shared/versions';
+import { COMPACT_ROWS_VERSION, DEFAULT_RULES_JSON, DEFAULT_TABLE, defaultTableOf } from './editorRules';
 
 const defaultRows = DEFAULT_TABLE as unknown as Record<'fit' | 'engagement' | 'negative', INodeParameters[]>;
 const defaultFields = DEFAULT_PROTOCOL.fields;
@@ -62,7 +63,7 @@ function attributeRuleValues(pointsHint: string): INodeProperties[] {
 	];
 }
 
-const engagementRuleValues: INodeProperties[] = [
+const activityTypeValues: INodeProperties[] = [
 	{ displayName: 'Label', name: 'label', type: 'string', default: '' },
 	{ displayName: 'Activity Type', name: 'activityType', type: 'options', options: ACTIVITY_TYPE_OPTIONS, default: 'page_view' },
 	{
@@ -73,6 +74,11 @@ const engagementRuleValues: INodeProperties[] = [
 		placeholder: 'e.g. trial_signup',
 		displayOptions: { show: { activityType: ['custom'] } },
 	},
+];
+
+/** Version 1: content, cap and cap window are fields of every row. */
+const flatEngagementRuleValues: INodeProperties[] = [
+	...activityTypeValues,
 	{
 		displayName: 'URL or Asset Contains',
 		name: 'contentContains',
@@ -86,6 +92,58 @@ const engagementRuleValues: INodeProperties[] = [
 	{ displayName: 'Cap Window (Days)', name: 'capWindowDays', type: 'number', default: 0, description: 'Length of the cap window; 0 caps over all time' },
 	{ displayName: 'Why', name: 'why', type: 'string', default: '' },
 ];
+
+/** Version 2: a row shows what every rule has; content and cap show once added. */
+const compactEngagementRuleValues: INodeProperties[] = [
+	...activityTypeValues,
+	{ displayName: 'Points per Activity', name: 'points', type: 'number', default: 0 },
+	{ displayName: 'Why', name: 'why', type: 'string', default: '', description: 'The rationale, shown to sales in the score breakdown' },
+	{
+		displayName: 'Rule Options',
+		name: 'ruleOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Cap (Points)',
+				name: 'capPoints',
+				type: 'number',
+				default: 10,
+				typeOptions: { minValue: 1 },
+				description: 'At most this many points from this rule (per Cap Window, or over all time); without it, no cap',
+			},
+			{
+				displayName: 'Cap Window (Days)',
+				name: 'capWindowDays',
+				type: 'number',
+				default: 30,
+				typeOptions: { minValue: 1 },
+				description: 'The cap counts the points of this many days; without it, over all time',
+			},
+			{
+				displayName: 'URL or Asset Contains',
+				name: 'contentContains',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. /pricing',
+				description: 'Only count activities whose URL, asset or title contains one of these (comma-separated); without it, every activity of the type counts',
+			},
+		],
+	},
+];
+
+const engagementRules = (version: number, values: INodeProperties[]): INodeProperties => ({
+	displayName: 'Engagement Rules',
+	name: 'engagementRules',
+	type: 'fixedCollection',
+	typeOptions: { multipleValues: true, sortable: true },
+	placeholder: 'Add Engagement Rule',
+	description: "Points for each of the lead's activities that match, fading with age",
+	displayOptions: editorOnly,
+	default: { rules: defaultTableOf(version).engagement as unknown as INodeParameters[] },
+	options: [{ name: 'rules', displayName: 'Rule', values }],
+});
 
 const editorOnly = { show: { rulesSource: ['editor'] } };
 
@@ -156,17 +214,11 @@ export const leadScoreProperties: INodeProperties[] = [
 			default: { rules: defaultRows.fit },
 			options: [{ name: 'rules', displayName: 'Rule', values: attributeRuleValues('Points when the rule matches') }],
 		},
-		{
-			displayName: 'Engagement Rules',
-			name: 'engagementRules',
-			type: 'fixedCollection',
-			typeOptions: { multipleValues: true, sortable: true },
-			placeholder: 'Add Engagement Rule',
-			description: "Points for each of the lead's activities that match, fading with age",
-			displayOptions: editorOnly,
-			default: { rules: defaultRows.engagement },
-			options: [{ name: 'rules', displayName: 'Rule', values: engagementRuleValues }],
-		},
+	], 'rulesSource', ['json']),
+	// Engagement rules as each version shows them; each keeps its rows while JSON is chosen.
+	...atVersions(keptInOtherMode([engagementRules(1, flatEngagementRuleValues)], 'rulesSource', ['json']), versionsBefore(COMPACT_ROWS_VERSION)),
+	...atVersions(keptInOtherMode([engagementRules(COMPACT_ROWS_VERSION, compactEngagementRuleValues)], 'rulesSource', ['json']), versionsFrom(COMPACT_ROWS_VERSION)),
+	...keptInOtherMode([
 		{
 			displayName: 'Negative Rules',
 			name: 'negativeRules',

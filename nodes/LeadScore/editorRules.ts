@@ -2,6 +2,11 @@
  * The point table as the editor shows it (rows of plain strings and numbers) and back.
  * The editor's defaults are derived from the engine's default protocol, so there is one
  * source for the standard table.
+ *
+ * Engagement rows have two shapes, by node version. Version 1: content, cap and cap window are
+ * fields of every row ("Cap (Points) 0" for no cap). Version 2: they sit in the row's Rule
+ * Options and show only when set; a rule without a cap has none. Rows of either shape compile
+ * alike, so a saved workflow of either version scores as it did.
  */
 import { ProtocolError } from '../engine/common/errors';
 import { parseProtocolJson } from '../engine/common/schema';
@@ -31,15 +36,29 @@ export interface AttributeRow {
 }
 
 
+/** The first node version whose engagement rows keep content and cap in Rule Options. */
+export const COMPACT_ROWS_VERSION = 2;
+
+/** An engagement rule's optional values in the version-2 row; unset reads as any content, no cap. */
+export interface EngagementRuleOptions {
+	contentContains?: string;
+	capPoints?: number;
+	capWindowDays?: number;
+}
+
 export interface EngagementRow {
 	label: string;
 	activityType: string;
 	customActivityType?: string;
+	/** Version 1; version 2 keeps it in ruleOptions. */
 	contentContains?: string;
 	points: number;
+	/** Version 1 (0 for no cap); version 2 keeps it in ruleOptions. */
 	capPoints?: number;
+	/** Version 1 (0 for all time); version 2 keeps it in ruleOptions. */
 	capWindowDays?: number;
 	why?: string;
+	ruleOptions?: EngagementRuleOptions;
 }
 
 export interface EditorSettings {
@@ -78,7 +97,8 @@ const list = (text: string | undefined) =>
 		.map((part) => part.trim())
 		.filter((part) => part !== '');
 
-export function protocolToEditorRows(protocol: ScoringProtocol): Omit<EditorRules, 'settings'> {
+/** The rows of a protocol: engagement rows flat (version 1) or with their Rule Options (version 2 on). */
+export function protocolToEditorRows(protocol: ScoringProtocol, version = 1): Omit<EditorRules, 'settings'> {
 	const attributeRow = (rule: AttributeRule): AttributeRow => {
 		const row: AttributeRow = { label: rule.label ?? rule.id ?? '', field: rule.field, operator: rule.operator, points: rule.points, why: rule.why ?? '' };
 		if (rule.operator === 'between') [row.min, row.max] = rule.value as [number, number];
@@ -90,6 +110,21 @@ export function protocolToEditorRows(protocol: ScoringProtocol): Omit<EditorRule
 	const engagementRow = (rule: EngagementRule): EngagementRow => {
 		const [type] = rule.activity;
 		const standard = STANDARD_ACTIVITY_TYPES.includes(type);
+		if (version >= COMPACT_ROWS_VERSION) {
+			const ruleOptions: EngagementRuleOptions = {
+				...(rule.contentContains?.length ? { contentContains: rule.contentContains.join(', ') } : {}),
+				...(rule.cap ? { capPoints: rule.cap.points } : {}),
+				...(rule.cap?.windowDays ? { capWindowDays: rule.cap.windowDays } : {}),
+			};
+			return {
+				label: rule.label ?? rule.id ?? '',
+				activityType: standard ? type : 'custom',
+				...(standard ? {} : { customActivityType: rule.activity.join(', ') }),
+				points: rule.points,
+				why: rule.why ?? '',
+				...(Object.keys(ruleOptions).length ? { ruleOptions } : {}),
+			};
+		}
 		return {
 			label: rule.label ?? rule.id ?? '',
 			activityType: standard ? type : 'custom',
@@ -139,21 +174,28 @@ export function editorRowsToProtocol(rules: EditorRules): ScoringProtocolInput {
 		}
 		return stripUndefined(rule);
 	};
-	const engagementRule = (row: EngagementRow): EngagementRule => {
+	const engagementRule = (row: EngagementRow, where: string): EngagementRule => {
 		const activity = row.activityType === 'custom' ? list(row.customActivityType) : [row.activityType];
+		// A version-2 row keeps these in its Rule Options; a version-1 row beside the points.
+		const options = row.ruleOptions ?? {};
+		const capPoints = options.capPoints ?? row.capPoints;
+		const capWindowDays = options.capWindowDays ?? row.capWindowDays;
+		if (options.capWindowDays !== undefined && !capPoints) {
+			throw ProtocolError.at(`${where} › Cap Window (Days)`, 'caps nothing without Cap (Points): add the cap, or remove the window');
+		}
 		return stripUndefined({
 			label: row.label || undefined,
 			activity,
-			contentContains: list(row.contentContains),
+			contentContains: list(options.contentContains ?? row.contentContains),
 			points: row.points,
-			cap: row.capPoints ? { points: row.capPoints, ...(row.capWindowDays ? { windowDays: row.capWindowDays } : {}) } : undefined,
+			cap: capPoints ? { points: capPoints, ...(capWindowDays ? { windowDays: capWindowDays } : {}) } : undefined,
 			why: row.why || undefined,
 		});
 	};
 	const s = rules.settings;
 	const protocol: ScoringProtocolInput = {
 		fit: rules.fit.map((row, i) => attributeRule(row, `Fit rule ${i + 1} (${row.label || row.field})`)),
-		engagement: rules.engagement.map(engagementRule),
+		engagement: rules.engagement.map((row, i) => engagementRule(row, `Engagement rule ${i + 1} (${row.label || row.activityType})`)),
 		negative: rules.negative.map((row, i) => attributeRule(row, `Negative rule ${i + 1} (${row.label || row.field})`)),
 	};
 	if (s.decay === 'none') protocol.decay = { kind: 'none' };
@@ -225,11 +267,13 @@ function tableOf(get: ParameterReader): EditorRules {
 const DEFAULT_JSON_RULES = Object.fromEntries(Object.entries(DEFAULT_PROTOCOL).filter(([key]) => key !== 'fields'));
 /** The JSON a fresh node shows: the default protocol without the field paths. */
 export const DEFAULT_RULES_JSON = JSON.stringify(DEFAULT_JSON_RULES, null, 2);
-/** The rows a fresh node shows. */
-export const DEFAULT_TABLE = protocolToEditorRows(DEFAULT_PROTOCOL);
+/** The rows a fresh node of this version shows. */
+export const defaultTableOf = (version: number) => protocolToEditorRows(DEFAULT_PROTOCOL, version);
+/** The rows a fresh node (latest version) shows. */
+export const DEFAULT_TABLE = defaultTableOf(COMPACT_ROWS_VERSION);
 
 /** The scoring rules from the point table or the JSON parameter, before validation; see rulesInUse. */
-export function readScoringRules(get: ParameterReader): unknown {
+export function readScoringRules(get: ParameterReader, version = COMPACT_ROWS_VERSION): unknown {
 	return rulesInUse<unknown>({
 		node: 'Lead Score',
 		modeParameter: 'Rules Source',
@@ -238,7 +282,7 @@ export function readScoringRules(get: ParameterReader): unknown {
 			mode: 'Point Table',
 			rules: 'point table',
 			read: () => editorRowsToProtocol(tableOf(get)),
-			defaults: () => editorRowsToProtocol({ ...DEFAULT_TABLE, settings: {} }),
+			defaults: () => editorRowsToProtocol({ ...defaultTableOf(version), settings: {} }),
 		},
 		json: { mode: 'JSON', rules: 'Rules (JSON)', read: () => parseProtocolJson(get('rulesJson'), 'Rules (JSON)'), defaults: () => JSON.parse(DEFAULT_RULES_JSON) },
 		summary: (rules) => {

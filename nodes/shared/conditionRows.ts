@@ -3,6 +3,11 @@
  * Router (tiers): a rule is a list of condition rows combined with AND or OR, each row one test
  * on the score, the grade, the activities or a field. Deeper nesting is for JSON mode. Rows
  * compile to the same engine conditions the JSON form gives.
+ *
+ * Two shapes of row: the flat one (every value of a test is its own field: Tier Router, Handoff
+ * Gate versions 1-2) and the compact one (Handoff Gate version 3 on: an activity's optional
+ * values sit in its Activity Options and show only when set, and a scoring rule is picked from a
+ * list). Rows of either shape read the same way, so a row compiles alike whatever shape saved it.
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
@@ -22,7 +27,8 @@ export interface ConditionRow {
 	engagementDigit?: number;
 	activityType?: string;
 	customActivityType?: string;
-	activityOptions?: { alsoActivityTypes?: string[] };
+	/** Flat rows: Or Also only. Compact rows: every optional value of the activity test. */
+	activityOptions?: ActivityOptions;
 	velocityOptions?: { scoreAtLeast?: number };
 	contentContains?: string;
 	minCount?: number;
@@ -34,8 +40,18 @@ export interface ConditionRow {
 	operator?: FieldOperator;
 	value?: string;
 	fieldLabel?: string;
-	scoreRules?: string;
+	/** Flat rows: ids or labels, comma-separated. Compact rows: the labels picked, or an expression's value. */
+	scoreRules?: string | string[];
 	conditionJson?: string;
+}
+
+/** The optional values of an activity test; unset reads as "any" (any content, once, any time). */
+export interface ActivityOptions {
+	alsoActivityTypes?: string[];
+	contentContains?: string;
+	minCount?: number;
+	withinDays?: number;
+	label?: string;
 }
 
 /** A rule or tier's conditions as the editor holds them. */
@@ -66,6 +82,15 @@ const LIST_OPERATORS = new Set<string>(['oneOf', 'contains', 'startsWith', 'emai
 const VALUE_LESS = ['exists', 'notExists', 'isTrue', 'isFalse', 'isStudentOrJobSeeker'];
 
 const show = (kind: ConditionRow['kind'][]) => ({ show: { kind } });
+
+const ALSO_ACTIVITY_TYPES: INodeProperties = {
+	displayName: 'Or Also',
+	name: 'alsoActivityTypes',
+	type: 'multiOptions',
+	options: ACTIVITY_TYPE_OPTIONS.filter((o) => o.value !== 'custom'),
+	default: [],
+	description: 'More activity types that count as this one, e.g. Contact Sales besides Demo Request',
+};
 
 /** The values of one condition row. */
 export const conditionRowValues: INodeProperties[] = [
@@ -140,16 +165,7 @@ export const conditionRowValues: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { kind: ['activity'] }, hide: { activityType: ['custom'] } },
-		options: [
-			{
-				displayName: 'Or Also',
-				name: 'alsoActivityTypes',
-				type: 'multiOptions',
-				options: ACTIVITY_TYPE_OPTIONS.filter((o) => o.value !== 'custom'),
-				default: [],
-				description: 'More activity types that count as this one, e.g. Contact Sales besides Demo Request',
-			},
-		],
+		options: [ALSO_ACTIVITY_TYPES],
 	},
 	{
 		displayName: 'URL or Asset Contains',
@@ -196,19 +212,89 @@ export const conditionRowValues: INodeProperties[] = [
 	{ displayName: 'Score Rules', name: 'scoreRules', type: 'string', default: '', placeholder: 'e.g. Competitor domain', description: 'Ids or labels of negative scoring rules, comma-separated', displayOptions: show(['negativeRule']) },
 ];
 
+/** Flat-row fields that the compact row keeps in its Activity Options. */
+const IN_ACTIVITY_OPTIONS = ['activityOptions', 'contentContains', 'minCount', 'withinDays', 'label'];
+
+/**
+ * The values of one condition row in the compact shape: an activity test shows its type, and its
+ * optional values (other types, content, count, window, words) only once added; scoring rules are
+ * picked with `scoreRules` (an options list the node loads).
+ */
+export function compactConditionRowValues(scoreRules: INodeProperties): INodeProperties[] {
+	const activityOptions: INodeProperties = {
+		displayName: 'Activity Options',
+		name: 'activityOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show(['activity']),
+		options: [
+			{
+				displayName: 'At Least (Times)',
+				name: 'minCount',
+				type: 'number',
+				default: 2,
+				typeOptions: { minValue: 1 },
+				description: 'How many such activities it takes; without it, one is enough',
+			},
+			{ displayName: 'In Words', name: 'label', type: 'string', default: '', placeholder: 'e.g. visited the pricing page', description: 'What the lead did, as sales will read it' },
+			ALSO_ACTIVITY_TYPES,
+			{
+				displayName: 'URL or Asset Contains',
+				name: 'contentContains',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. /pricing',
+				description: 'Only activities whose URL, asset or title contains one of these (comma-separated)',
+			},
+			{
+				displayName: 'Within (Days)',
+				name: 'withinDays',
+				type: 'number',
+				default: 30,
+				typeOptions: { minValue: 1 },
+				description: 'Only activities of the last N days; without it, any time',
+			},
+		],
+	};
+	return conditionRowValues.flatMap((value) => {
+		if (value.name === 'activityOptions') return [activityOptions];
+		if (value.name === 'scoreRules') return [{ ...scoreRules, name: 'scoreRules', displayOptions: show(['negativeRule']) }];
+		if (IN_ACTIVITY_OPTIONS.includes(value.name) && value.displayOptions?.show?.kind?.includes('activity')) return [];
+		return [value];
+	});
+}
+
+/** The nested condition rows of a rule in the compact shape (the rule's Match is one of its options). */
+export function compactConditionsValue(description: string, scoreRules: INodeProperties): INodeProperties {
+	return {
+		displayName: 'Conditions',
+		name: 'conditions',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true, sortable: true },
+		placeholder: 'Add Condition',
+		description,
+		default: {},
+		options: [{ name: 'condition', displayName: 'Condition', values: compactConditionRowValues(scoreRules) }],
+	};
+}
+
+/** A rule's Match setting: all conditions (AND, the default) or any of them (OR). */
+export const matchProperty: INodeProperties = {
+	displayName: 'Match',
+	name: 'match',
+	type: 'options',
+	options: [
+		{ name: 'All Conditions (AND)', value: 'all' },
+		{ name: 'Any Condition (OR)', value: 'any' },
+	],
+	default: 'all',
+};
+
 /** The match setting and the nested condition rows, for a rule or tier row. */
 export function conditionGroupValues(conditionsDescription: string): INodeProperties[] {
 	return [
-		{
-			displayName: 'Match',
-			name: 'match',
-			type: 'options',
-			options: [
-				{ name: 'All Conditions (AND)', value: 'all' },
-				{ name: 'Any Condition (OR)', value: 'any' },
-			],
-			default: 'all',
-		},
+		matchProperty,
 		{
 			displayName: 'Conditions',
 			name: 'conditions',
@@ -257,16 +343,22 @@ function rowToCondition(row: ConditionRow, where: string): Condition {
 		case 'engagementAtLeast':
 			return { engagementAtLeast: (row.engagementDigit ?? 2) as 1 | 2 | 3 | 4 };
 		case 'activity': {
-			const listed = [row.activityType ?? 'page_view', ...(row.activityOptions?.alsoActivityTypes ?? [])];
-			const activity = row.activityType === 'custom' ? list(row.customActivityType) : [...new Set(listed)];
-			if (activity.length === 0) throw ProtocolError.at(`${where} › Custom Activity Type`, 'name at least one activity type');
-			const content = list(row.contentContains);
+			// A compact row keeps its optional values in Activity Options, a flat row beside the type.
+			const options = row.activityOptions ?? {};
+			const also = options.alsoActivityTypes ?? [];
+			const first = row.activityType === 'custom' ? list(row.customActivityType) : [row.activityType ?? 'page_view'];
+			if (first.length === 0) throw ProtocolError.at(`${where} › Custom Activity Type`, 'name at least one activity type');
+			const activity = [...new Set([...first, ...also])];
+			const content = list(options.contentContains ?? row.contentContains);
+			const minCount = options.minCount ?? row.minCount;
+			const withinDays = options.withinDays ?? row.withinDays;
+			const label = options.label ?? row.label;
 			return {
 				activity,
 				...(content.length ? { contentContains: content } : {}),
-				...(row.minCount !== undefined && row.minCount > 1 ? { minCount: row.minCount } : {}),
-				...(row.withinDays ? { withinDays: row.withinDays } : {}),
-				...(row.label ? { label: row.label } : {}),
+				...(minCount !== undefined && minCount > 1 ? { minCount: requireNumber(minCount, `${where} › At Least (Times)`) } : {}),
+				...(withinDays ? { withinDays: requireNumber(withinDays, `${where} › Within (Days)`) } : {}),
+				...(label ? { label } : {}),
 			};
 		}
 		case 'gainedPoints': {
@@ -291,8 +383,8 @@ function rowToCondition(row: ConditionRow, where: string): Condition {
 		case 'json':
 			return parseProtocolJson(row.conditionJson ?? '', `${where} › Condition (JSON)`) as Condition;
 		case 'negativeRule': {
-			const rules = list(row.scoreRules);
-			if (rules.length === 0) throw ProtocolError.at(`${where} › Score Rules`, 'name at least one scoring rule');
+			const rules = Array.isArray(row.scoreRules) ? [...new Set(row.scoreRules.flatMap((r) => list(String(r))))] : list(row.scoreRules);
+			if (rules.length === 0) throw ProtocolError.at(`${where} › Score Rules`, 'pick at least one scoring rule');
 			return { negativeRule: rules };
 		}
 		default:
@@ -300,11 +392,37 @@ function rowToCondition(row: ConditionRow, where: string): Condition {
 	}
 }
 
-/** The editor rows of a condition, for defaults derived from the engine's; one level of all/any. */
-export function conditionToRows(condition: Condition | undefined): ConditionGroupRow {
+/**
+ * The editor rows of a condition, for defaults derived from the engine's; one level of all/any.
+ * `compact` gives the compact shape: an activity's optional values in its Activity Options, only
+ * those set, and the scoring rules of a Score Rule Applied test as a list.
+ */
+export function conditionToRows(condition: Condition | undefined, compact = false): ConditionGroupRow {
 	if (!condition) return { match: 'all', conditions: { condition: [] } };
 	const group = 'all' in condition ? { match: 'all' as const, parts: condition.all } : 'any' in condition ? { match: 'any' as const, parts: condition.any } : { match: 'all' as const, parts: [condition] };
-	return { match: group.match, conditions: { condition: group.parts.map(leafToRow) } };
+	return { match: group.match, conditions: { condition: group.parts.map((part) => (compact ? compactLeafToRow(part) : leafToRow(part))) } };
+}
+
+function compactLeafToRow(c: Condition): ConditionRow {
+	if ('activity' in c) {
+		const standard = c.activity.every((type) => STANDARD_ACTIVITY_TYPES.includes(type));
+		const [first, ...also] = c.activity;
+		const options: ActivityOptions = {
+			...(standard && also.length ? { alsoActivityTypes: also } : {}),
+			...(c.contentContains?.length ? { contentContains: c.contentContains.join(', ') } : {}),
+			...(c.minCount !== undefined && c.minCount > 1 ? { minCount: c.minCount } : {}),
+			...(c.withinDays ? { withinDays: c.withinDays } : {}),
+			...(c.label ? { label: c.label } : {}),
+		};
+		return {
+			kind: 'activity',
+			activityType: standard ? first : 'custom',
+			...(standard ? {} : { customActivityType: c.activity.join(', ') }),
+			...(Object.keys(options).length ? { activityOptions: options } : {}),
+		};
+	}
+	if ('negativeRule' in c) return { kind: 'negativeRule', scoreRules: [...c.negativeRule] };
+	return leafToRow(c);
 }
 
 function leafToRow(c: Condition): ConditionRow {

@@ -13,6 +13,7 @@ import { editorRowsToGate, gateToEditorRows } from '../../nodes/HandoffGate/edit
 import { HandoffGate } from '../../nodes/HandoffGate/HandoffGate.node.ts';
 import { LeadScore } from '../../nodes/LeadScore/LeadScore.node.ts';
 import { closeAllStores } from '../../nodes/store';
+import { propertiesOfVersion } from '../../nodes/shared/versions';
 import { runNode, runWorkflow } from '../helpers/n8n-runner';
 
 const gate = new HandoffGate();
@@ -28,7 +29,8 @@ afterAll(async () => {
 });
 
 const AS_OF = '2026-06-15T12:00:00Z';
-const editorDefaults = () => Object.fromEntries(gate.description.properties.map((p) => [p.name, p.default]));
+/** The parameters a fresh node of this version holds (the latest unless given). */
+const editorDefaults = (version = 3) => Object.fromEntries(propertiesOfVersion(gate.description.properties, version).map((p) => [p.name, p.default]));
 
 const vp = {
 	email: 'dana@globex.com',
@@ -109,7 +111,7 @@ describe('Handoff Gate node', () => {
 
 	it('version 1 keeps its three outputs: a redelivered event and a cool-down leave on Not Yet', async () => {
 		const credentials = freshStore();
-		const v1 = (items: IDataObject[]) => scoreAndGate(items, credentials, editorDefaults(), AS_OF, 1);
+		const v1 = (items: IDataObject[]) => scoreAndGate(items, credentials, editorDefaults(1), AS_OF, 1);
 		assert.equal((await v1([demo]))[0].length, 1);
 		const outputs = await v1([demo]);
 		assert.equal(outputs.length, 3);
@@ -139,8 +141,18 @@ describe('Handoff Gate node', () => {
 
 	it('the rule table and the same rules as JSON give the same decisions and reasons', async () => {
 		const rows = gateToEditorRows(DEFAULT_GATE);
-		assert.deepEqual(editorRowsToGate({ ...rows, cooldownDays: 90 }), DEFAULT_GATE, 'the default table is the default gate');
-		const custom = {
+		assert.deepEqual(editorRowsToGate({ ...rows, cooldownDays: 90 }), DEFAULT_GATE, 'the default table of versions 1-2 is the default gate');
+		// Version 3: Match "any" is a rule option, an activity's content, window and words are its options.
+		const compact = {
+			disqualifiers: [],
+			intents: [],
+			triggers: { rules: [
+				{ name: 'Fit and pricing', conditions: { condition: [{ kind: 'fitAtLeast', fitLetter: 'B' }, { kind: 'activity', activityType: 'page_view', activityOptions: { contentContains: '/pricing', withinDays: 14, label: 'saw pricing' } }] } },
+				{ name: 'Hot grade', conditions: { condition: [{ kind: 'grade', grades: 'a1, A2' }, { kind: 'score', measure: 'velocity', comparison: 'atLeast', min: 40 }] }, ruleOptions: { match: 'any' } },
+			] },
+		};
+		// Versions 1-2: the same rules, every value a field of its row.
+		const flat = {
 			disqualifiers: [],
 			intents: [],
 			triggers: { rules: [
@@ -155,11 +167,13 @@ describe('Handoff Gate node', () => {
 			],
 		};
 		const items = [vp, demo, quiet, student];
-		const a = await scoreAndGate(items, freshStore(), { ...editorDefaults(), ...custom, cooldownDays: 30 });
+		const view = (outputs: INodeExecutionData[][]) => outputs.map((o) => o.map((i) => [i.json.email, handoff(i).decision, handoff(i).reasons, handoff(i).fired.map((f) => f.id)]));
 		const b = await scoreAndGate(items, freshStore(), { rulesSource: 'json', rulesJson: JSON.stringify({ ...json, cooldownDays: 30 }) });
-		const view = (outputs: INodeExecutionData[][]) => outputs.map((o) => o.map((i) => [i.json.email, handoff(i).decision, handoff(i).reasons]));
+		const a = await scoreAndGate(items, freshStore(), { ...editorDefaults(), ...compact, cooldownDays: 30 });
 		assert.deepEqual(view(a), view(b));
 		assert.deepEqual(emails(a[0]), ['dana@globex.com']);
+		const v2 = await scoreAndGate(items, freshStore(), { ...editorDefaults(2), ...flat, cooldownDays: 30 }, AS_OF, 2);
+		assert.deepEqual(view(v2), view(b), 'version 2 rows decide as before');
 	});
 
 	describe('bad input', () => {
@@ -192,7 +206,7 @@ describe('Handoff Gate node', () => {
 			const { handoff: _decided, ...scored } = (await scoreAndGate([demo]))[0][0].json;
 			const items = [{ ...scored, email: '' }, { ...scored, email: 'new@lead.io' }];
 			for (const typeVersion of [1, 2]) {
-				const { outputs } = await runNode({ node: gate, typeVersion, parameters: editorDefaults(), items, credentials: freshStore(), onError: 'continueRegularOutput' });
+				const { outputs } = await runNode({ node: gate, typeVersion, parameters: editorDefaults(typeVersion), items, credentials: freshStore(), onError: 'continueRegularOutput' });
 				const [handOff, notYet, disqualified] = outputs;
 				assert.deepEqual([handOff.map((i) => i.json.email), notYet.length], [['new@lead.io'], 0]);
 				assert.equal(disqualified.length, 1);

@@ -13,10 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { NodeHelpers, type IDataObject, type INode, type INodeParameters, type INodeType } from 'n8n-workflow';
 
-import { DEFAULT_GATE } from '../../nodes/engine/gate';
+import { DEFAULT_GATE, type GateRule } from '../../nodes/engine/gate';
 import { DEFAULT_TIERS } from '../../nodes/engine/routing';
 import { compileScorer, DEFAULT_PROTOCOL } from '../../nodes/engine/scoring';
-import { DEFAULT_TABLE as GATE_TABLE, editorRowsToGate } from '../../nodes/HandoffGate/editorRules';
+import { DEFAULT_GATE_V3, DEFAULT_TABLE as GATE_TABLE, defaultTableOf, editorRowsToGate } from '../../nodes/HandoffGate/editorRules';
 import { HandoffGate } from '../../nodes/HandoffGate/HandoffGate.node.ts';
 import { LeadEnrich } from '../../nodes/LeadEnrich/LeadEnrich.node.ts';
 import { DEFAULT_TABLE as SCORE_TABLE, editorRowsToProtocol } from '../../nodes/LeadScore/editorRules';
@@ -37,10 +37,13 @@ afterAll(async () => {
 	rmSync(root, { recursive: true, force: true });
 });
 
+/** The version a node dropped fresh on the canvas gets: the latest. */
+const latestVersion = (type: INodeType) => Math.max(...[type.description.version].flat());
+
 /** Sets one parameter in the panel as n8n's editor does, and returns what the workflow saves. */
-function setInPanel(type: INodeType, saved: INodeParameters, name: string, value: string): INodeParameters {
+function setInPanel(type: INodeType, saved: INodeParameters, name: string, value: string, typeVersion = latestVersion(type)): INodeParameters {
 	const { properties } = type.description;
-	const node = { id: 'n', name: type.description.defaults.name ?? 'node', type: type.description.name, typeVersion: 1, position: [0, 0], parameters: saved } as INode;
+	const node = { id: 'n', name: type.description.defaults.name ?? 'node', type: type.description.name, typeVersion, position: [0, 0], parameters: saved } as INode;
 	let parameters = NodeHelpers.getNodeParameters(properties, saved, false, false, node, type.description)!;
 	parameters = { ...parameters, [name]: value };
 	parameters = NodeHelpers.getNodeParameters(properties, parameters, true, false, node, type.description)!;
@@ -208,7 +211,11 @@ describe('the tables a fresh node shows are the default protocol', () => {
 
 	it('Handoff Gate: the rule table compiles to the default gate', () => {
 		plain(rowsOf([...GATE_TABLE.disqualifiers, ...GATE_TABLE.intents, ...GATE_TABLE.triggers]));
-		assert.deepEqual(editorRowsToGate({ ...GATE_TABLE, cooldownDays: DEFAULT_GATE.cooldownDays }), DEFAULT_GATE);
+		// Version 3 writes no ids (each derives from the name) and names scoring rules by label.
+		assert.deepEqual(editorRowsToGate({ ...GATE_TABLE, cooldownDays: DEFAULT_GATE.cooldownDays }), DEFAULT_GATE_V3);
+		const named = (rules: GateRule[]) => rules.map(({ id: _id, when: _when, ...rule }) => rule);
+		for (const group of ['disqualifiers', 'intents', 'triggers'] as const) assert.deepEqual(named(DEFAULT_GATE_V3[group] ?? []), named(DEFAULT_GATE[group]));
+		assert.deepEqual(editorRowsToGate({ ...defaultTableOf(2), cooldownDays: DEFAULT_GATE.cooldownDays }), DEFAULT_GATE, 'versions 1-2: as before');
 	});
 
 	it('Tier Router: the tier table compiles to the default tiers', () => {
