@@ -8,7 +8,7 @@
 import { LeadDataError, ProtocolError } from '../common/errors';
 import { assertMatchesSchema } from '../common/schema';
 import schema from './feedback.schema.json';
-import { isClosing, STAGE_LABELS, type Stage } from './stages';
+import { isClosing, type Stage } from './stages';
 
 export interface DispositionReason {
 	code: string;
@@ -314,11 +314,6 @@ export function parseAmount(value: unknown, field = 'Amount'): number | undefine
 	if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
 	if (/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(text)) return Number(text.replace(/,/g, ''));
 	throw new LeadDataError(field, expected, value);
-}
-
-/** The code's label and, for a stage other than its own name, the stage: "Meeting booked". */
-export function describeCode(code: DispositionCode): string {
-	return code.label === STAGE_LABELS[code.stage] ? code.label : `${code.label} (${STAGE_LABELS[code.stage].toLowerCase()})`;
 }
 
 export function knownCodesWords(dispositions: CompiledDispositions): string {

@@ -16,7 +16,6 @@ export {
 export {
 	compileDispositions,
 	DEFAULT_CODES,
-	describeCode,
 	knownCodesWords,
 	normalizeName,
 	OTHER_REASON,

@@ -22,7 +22,7 @@
  * - a close (won, lost, rejected) closes an open outcome; a later close of another kind, code or
  *   reason replaces it and counts as a correction;
  * - a closed outcome reopens on a `reopened` code, or on a later event that states the current
- *   stage of the very record that closed it (the won deal moved back to "contract sent"); progress
+ *   stage of a record that said it was closed (the won deal moved back to "contract sent"); progress
  *   reported by another record (a contact's lead status after its deal was won) is recorded as a
  *   milestone and leaves the close alone;
  * - detail events (no code) carry an amount, or a reason for a close of a given stage (HubSpot
@@ -171,8 +171,8 @@ function checkEvent(event: OutcomeEvent): void {
 	}
 }
 
-function recordKey(record: CrmRecord | undefined): string | undefined {
-	return record ? `${record.system}/${record.type}/${record.id}` : undefined;
+function recordKey(record: CrmRecord): string {
+	return `${record.system}/${record.type}/${record.id}`;
 }
 
 /** What a change test compares: where the outcome stands, without its history. */
@@ -188,7 +188,8 @@ class Fold {
 	private closed = false;
 	private code?: string;
 	private close?: OutcomeEvent;
-	private closedBy?: string;
+	/** The records that said the lead is closed as it is: any of them saying otherwise later reopens it. */
+	private closedBy = new Set<string>();
 	private closedAt?: number;
 	private corrections = 0;
 	private amount?: { value: number; currency?: string };
@@ -220,7 +221,7 @@ class Fold {
 		this.reached[stage] ??= event.at;
 		const label = STAGE_LABELS[stage];
 		if (this.closed) {
-			if (event.asserted && this.closedBy !== undefined && recordKey(event.record) === this.closedBy) {
+			if (event.asserted && event.record && this.closedBy.has(recordKey(event.record))) {
 				const was = this.stage;
 				this.open(stage, event.code);
 				return ['reopened', `Reopened at ${label} (was ${STAGE_LABELS[was]})`];
@@ -250,6 +251,7 @@ class Fold {
 		}
 		const previous = this.close;
 		if (previous && this.stage === stage && previous.code === event.code) {
+			if (event.record) this.closedBy.add(recordKey(event.record));
 			if (event.reason === undefined || (previous.reason === event.reason && previous.reasonText === event.reasonText)) return ['unchanged', `${label} again`];
 			if (previous.reason === undefined) {
 				// The same close again, now with its reason: a detail, not a correction.
@@ -277,7 +279,7 @@ class Fold {
 		this.code = event.code;
 		this.close = event;
 		this.closedAt = event.at;
-		this.closedBy = recordKey(event.record);
+		this.closedBy = new Set(event.record ? [recordKey(event.record)] : []);
 	}
 
 	private open(stage: ProgressStage | 'handedOff', code: string | undefined): void {
@@ -286,7 +288,7 @@ class Fold {
 		this.code = code;
 		this.close = undefined;
 		this.closedAt = undefined;
-		this.closedBy = undefined;
+		this.closedBy = new Set();
 		this.corrections++;
 	}
 

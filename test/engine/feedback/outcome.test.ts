@@ -111,6 +111,13 @@ describe('the outcome of a hand-off', () => {
 		assert.equal(outcome.history[1].effect, 'milestone');
 	});
 
+	it('when two records said won (the contact became a customer, the deal closed won), the deal moving back reopens it', () => {
+		const outcome = deliver([ev('won', 10, { record: contact }), ev('won', 10.5, { record: deal, asserted: true }), ev('opportunity', 20, { record: deal, asserted: true })]);
+		assert.deepEqual([outcome.stage, outcome.closed, outcome.corrections], ['opportunity', false, 1]);
+		const otherDeal = deliver([ev('won', 10, { record: deal, asserted: true }), ev('opportunity', 20, { record: { ...deal, id: '99' }, asserted: true })]);
+		assert.equal(otherDeal.stage, 'won', "another deal's stage leaves this close alone");
+	});
+
 	it('a reopened code reopens any close, back to the furthest stage reached', () => {
 		const outcome = deliver([ev('accepted', 1), ev('meeting', 2), ev('rejected', 3, { reason: 'no_budget' }), ev('open', 4)]);
 		assert.equal(outcome.stage, 'meeting');
