@@ -9,8 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeHelpers, type ICredentialDataDecryptedObject, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_LADDER, compilePolicy, decideStart, makePolicy, routingSnapshot, type SlaTimer, type StartTimerInput } from '../../nodes/engine/sla';
 import { SlaBreachTrigger } from '../../nodes/SlaBreachTrigger/SlaBreachTrigger.node.ts';
@@ -257,6 +258,46 @@ describe('SLA Breach Trigger (embedded store)', () => {
 		const result = await pollNode({ node: trigger, credentials, parameters: { managers: { manager: [{ team: 'emea', name: '' }] } } }).catch((error: Error) => error);
 		assert.ok(result instanceof Error);
 		assert.match(result.message, /Managers row 1/);
+	});
+});
+
+describe('the escalation template (workflows/sla-escalation-slack-email-sms.json)', () => {
+	const template = JSON.parse(readFileSync(path.join(__dirname, '../../workflows/sla-escalation-slack-email-sms.json'), 'utf8')) as {
+		nodes: INode[];
+		connections: Record<string, { main: Array<Array<{ node: string; index: number }>> }>;
+	};
+	const node = template.nodes.find((n) => n.type === 'n8n-nodes-lead-handoff.slaBreachTrigger')!;
+
+	it('ships the trigger with its parameters as n8n saves them, polling every minute', () => {
+		// n8n's loader adds Poll Times to every polling node: every minute unless set otherwise.
+		const { commonPollingParameters } = jest.requireActual<{ commonPollingParameters: typeof trigger.description.properties }>('n8n-core/dist/nodes-loader/constants');
+		const properties = [...commonPollingParameters, ...trigger.description.properties];
+		assert.deepEqual(NodeHelpers.getNodeParameters(properties, node.parameters, false, false, node, trigger.description), node.parameters);
+		const filled = NodeHelpers.getNodeParameters(properties, node.parameters, true, false, node, trigger.description)!;
+		assert.deepEqual(filled.pollTimes, { item: [{ mode: 'everyMinute' }] });
+		assert.equal(filled.reassign, true);
+	});
+
+	it('sends every stage somewhere: Reminder and Reassignment to a Slack DM, Manager Alert by email, Last Alert by SMS and to the channel', () => {
+		const targets = template.connections[node.name].main.map((output) => output.map((c) => template.nodes.find((n) => n.name === c.node)!.type));
+		assert.deepEqual(targets, [['n8n-nodes-base.slack'], ['n8n-nodes-base.emailSend'], ['n8n-nodes-base.slack'], ['n8n-nodes-base.twilio', 'n8n-nodes-base.slack']]);
+		const sender = (output: number, index = 0) => template.nodes.find((n) => n.name === template.connections[node.name].main[output][index].node)!;
+		assert.equal(sender(0).parameters.select, 'user');
+		assert.match(JSON.stringify(sender(0).parameters.user), /\$json\.owner\.slackId/);
+		assert.match(String(sender(1).parameters.toEmail), /\$json\.manager\.email/);
+		assert.match(JSON.stringify(sender(2).parameters.user), /\$json\.reassignedTo/);
+		assert.match(JSON.stringify(sender(3, 1).parameters.channelId), /\$json\.channel/);
+	});
+
+	it('every send that fails reaches the error path, which reports it', () => {
+		const senders = template.nodes.filter((n) => /^n8n-nodes-base\.(slack|emailSend|twilio)$/.test(n.type));
+		assert.equal(senders.length, 5);
+		for (const sender of senders) {
+			assert.equal(sender.onError, 'continueErrorOutput', sender.name);
+			assert.deepEqual(template.connections[sender.name].main[1].map((c) => c.node), ['Failed'], sender.name);
+			assert.equal(sender.credentials, undefined, `${sender.name}: the credential is the user's to pick`);
+		}
+		assert.deepEqual(template.connections.Failed.main[0].map((c) => template.nodes.find((n) => n.name === c.node)!.type), ['n8n-nodes-base.stopAndError']);
 	});
 });
 
