@@ -110,15 +110,15 @@ export class TierRouter implements INodeType {
 						assignedAt: new Date(assignedAt).toISOString(),
 						...(duplicate ? { duplicate: true } : {}),
 					});
-					if (!timers) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: 'Start SLA Timer is off in the Options' }, router.calendar.zone);
-					else if (!policy) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: `The tier "${tier.name}" has no SLA` }, router.calendar.zone);
+					if (!timers) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: 'Start SLA Timer is off in the Options', handoffKey: eventKey }, router.calendar.zone);
+					else if (!policy) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: `The tier "${tier.name}" has no SLA`, handoffKey: eventKey }, router.calendar.zone);
 					else if (slaTimer) routing.slaTimer = slaTimerOutput(slaTimer, router.calendar.zone, slaMessage);
 					else {
 						// A redelivered event: the assignment was made before; its timer, if it started then, is shown.
 						const first = await store.getSlaTimer<SlaTimer>(reader.scope, eventKey);
 						routing.slaTimer = first
 							? slaTimerOutput({ status: 'duplicate', timer: first.timer }, router.calendar.zone)
-							: slaTimerOutput({ status: 'notStarted', reason: `The event "${eventKey}" was assigned before without an SLA timer; a redelivered event starts nothing` }, router.calendar.zone);
+							: slaTimerOutput({ status: 'notStarted', reason: `The event "${eventKey}" was assigned before without an SLA timer; a redelivered event starts nothing`, handoffKey: eventKey }, router.calendar.zone);
 					}
 				}
 				// Ready for a Slack message: lead data escaped, the no-owner case in words.

@@ -69,11 +69,12 @@ export function planSlaTimers(router: CompiledRouter, protocol: RoutingProtocol)
 
 /** `routing.slaTimer`: whether the timer started, and when it is due, stage by stage. */
 export function slaTimerOutput(
-	outcome: SlaStartOutcome<SlaTimer> | { status: 'notStarted'; reason: string },
+	outcome: SlaStartOutcome<SlaTimer> | { status: 'notStarted'; reason: string; handoffKey: string },
 	zone: string,
 	message?: string,
 ): IDataObject {
-	if (outcome.status === 'notStarted') return { status: 'notStarted', note: outcome.reason };
+	// The hand-off key either way: SLA Timer's Start and Mark Contacted find the hand-off by it.
+	if (outcome.status === 'notStarted') return { status: 'notStarted', note: outcome.reason, handoffKey: outcome.handoffKey };
 	const { timer } = outcome;
 	const note =
 		outcome.status === 'duplicate'

@@ -28,6 +28,8 @@ export type ReassignResult =
 			message: string;
 			before: SlaTimer;
 			after: SlaTimer;
+			/** The zone of the timer's calendar, for showing its times. */
+			zone: string;
 			/** The new owner's contact (reassigned only). */
 			owner?: Contact;
 			/** The manager of the new owner's team, when the routing names one. */
@@ -46,6 +48,10 @@ export async function reassignByRouting(store: HandoffStore, request: ReassignRe
 		const found = await store.getSlaTimer<SlaTimer>(request.scope, request.handoffKey);
 		if (!found) return { status: 'notFound', message: `No SLA timer for the hand-off "${request.handoffKey}"` };
 		const policy = compilePolicy(found.policy);
+		if (request.toRep === undefined && !policy.policy.routing?.teams?.length) {
+			const message = 'The timer was started without a routing with teams (by SLA Timer, or by Tier Router without teams), so there is no next rep to route to; name the rep to reassign to. Nothing changed';
+			return { status: 'unchanged', message, before: found.timer, after: found.timer, zone: policy.calendar.zone };
+		}
 		// The team whose counter and loads the store locks: the routing's, or none for a named rep.
 		const routing = request.toRep === undefined ? reassignmentRouting(policy, found.timer.team) : undefined;
 		const zoneOf = routing?.zoneOf ?? ((id: string) => policy.policy.routing?.roster?.find((r) => r.id === id)?.timeZone ?? policy.calendar.zone);
@@ -77,6 +83,7 @@ export async function reassignByRouting(store: HandoffStore, request: ReassignRe
 			message: made?.change.message ?? 'The timer changed team meanwhile; nothing changed',
 			before: outcome.before,
 			after: outcome.after,
+			zone: policy.calendar.zone,
 			...(outcome.status === 'reassigned' && made?.owner ? { owner: made.owner } : {}),
 			...(outcome.status === 'reassigned' && made?.manager ? { manager: made.manager } : {}),
 			...(routed ? { via: routed.via, reasons: routed.reasons, skipped: routed.skipped } : {}),

@@ -145,9 +145,11 @@ describe('Tier Router starts SLA timers', () => {
 		});
 		const json = { rulesSource: 'json', rulesJson } as INodeParameters;
 		const partner = slaOf((await run(json, [lead('pat@partner.io', 10, { partner: true, eventId: 'p-1' })], credentials)).outputs[0][0]);
-		assert.deepEqual(partner, { status: 'notStarted', note: 'The tier "Partners" has no SLA' });
+		assert.deepEqual(partner, { status: 'notStarted', note: 'The tier "Partners" has no SLA', handoffKey: partner.handoffKey });
+		assert.match(partner.handoffKey ?? '', /^h:[0-9a-f]{32}$/, 'the hand-off key, for a timer started later');
 		const off = await run({ ...json, options: { startSlaTimer: false } }, [lead('dana@globex.com', 90, { eventId: 'evt-1' })], credentials);
-		assert.deepEqual(slaOf(off.outputs[1][0]), { status: 'notStarted', note: 'Start SLA Timer is off in the Options' });
+		const offSla = slaOf(off.outputs[1][0]);
+		assert.deepEqual([offSla.status, offSla.note], ['notStarted', 'Start SLA Timer is off in the Options']);
 		assert.equal((await tableCounts({ kind: 'embedded', folder: credentials.leadHandoffStoreApi.folder })).sla_timers, 0);
 		const nurture = await run(params, [lead('gus@tiny.io', 10)], credentials);
 		assert.equal((nurture.outputs[3][0].json.routing as IDataObject).slaTimer, undefined, 'a tier without owners has no timer to speak of');

@@ -157,7 +157,9 @@ for (const makeBackend of BACKENDS) {
 		it('a timer started without a routing can go to a named rep, and says what to do otherwise', async () => {
 			const store = await fresh();
 			await start(store, { handoffKey: 'evt-1', leadKey: 'dana@globex.com', ownerId: '101', startedAt: T0 });
-			await assert.rejects(reassignByRouting(store, { scope: SCOPE, handoffKey: 'evt-1', at: T0 + 2 * HOUR }), /started without a routing with teams .* name the rep to reassign to/);
+			const routed = await reassignByRouting(store, { scope: SCOPE, handoffKey: 'evt-1', at: T0 + 2 * HOUR });
+			assert.equal(routed.status, 'unchanged');
+			assert.match(routed.message, /started without a routing with teams .* name the rep to reassign to\. Nothing changed$/);
 			const named = await reassignByRouting(store, { scope: SCOPE, handoffKey: 'evt-1', at: T0 + 2 * HOUR, toRep: '555' });
 			assert.equal(named.status, 'reassigned');
 			assert.equal(named.status === 'reassigned' && named.owner?.id, '555');

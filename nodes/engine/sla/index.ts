@@ -4,6 +4,7 @@ export {
 	DEFAULT_LADDER,
 	describeStageAt,
 	FIRST_WINDOW,
+	readStageAt,
 	REASSIGNED_WINDOW,
 	STAGE_LABELS,
 	STAGES,

@@ -90,3 +90,17 @@ export function describeStageAt(at: StageAt, basis: 'business' | 'calendar'): st
 	if ('percent' in at) return `${at.percent} % of the SLA`;
 	return `${at.minutes} ${basis === 'business' ? 'business ' : ''}minute${at.minutes === 1 ? '' : 's'}`;
 }
+
+/**
+ * A stage as a person types it: "50%", "50 %", "45 min", "45 minutes", "off" (or empty, for the
+ * default). Undefined when it reads as none of these.
+ */
+export function readStageAt(text: string): StageAt | undefined {
+	const value = text.trim().toLowerCase();
+	if (value === 'off' || value === 'none' || value === 'never') return 'off';
+	const percent = /^(\d+(?:\.\d+)?)\s*%$/.exec(value);
+	if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 10000) return { percent: Number(percent[1]) };
+	const minutes = /^(\d+(?:\.\d+)?)\s*(?:m|min|mins|minute|minutes)$/.exec(value);
+	if (minutes && Number(minutes[1]) <= 5256000) return { minutes: Number(minutes[1]) };
+	return undefined;
+}
