@@ -186,7 +186,8 @@ const TIER_ROUTER = 'Tier Router';
 const LEAD_ENRICH = 'Lead Enrich';
 const LEAD_HANDOFF_DATA = 'Lead Handoff Data';
 const SLA_BREACH_TRIGGER = 'SLA Breach Trigger';
-const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA, SLA_BREACH_TRIGGER];
+const SLA_TIMER = 'SLA Timer';
+const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA, SLA_BREACH_TRIGGER, SLA_TIMER];
 
 const MUST_FIND: Record<string, string[]> = {
 	lead: EVERY_NODE,
@@ -205,13 +206,16 @@ const MUST_FIND: Record<string, string[]> = {
 	assign: [TIER_ROUTER],
 	owner: [TIER_ROUTER],
 	territory: [TIER_ROUTER],
-	SLA: [TIER_ROUTER, SLA_BREACH_TRIGGER],
-	escalation: [TIER_ROUTER, SLA_BREACH_TRIGGER],
+	SLA: [TIER_ROUTER, SLA_BREACH_TRIGGER, SLA_TIMER],
+	escalation: [TIER_ROUTER, SLA_BREACH_TRIGGER, SLA_TIMER],
 	breach: [SLA_BREACH_TRIGGER],
 	overdue: [SLA_BREACH_TRIGGER],
 	reminder: [SLA_BREACH_TRIGGER],
-	'speed to lead': [SLA_BREACH_TRIGGER],
-	'response time': [SLA_BREACH_TRIGGER],
+	'speed to lead': [SLA_BREACH_TRIGGER, SLA_TIMER],
+	'response time': [SLA_BREACH_TRIGGER, SLA_TIMER],
+	timer: [SLA_TIMER],
+	'first touch': [SLA_TIMER],
+	contacted: [SLA_TIMER],
 };
 
 describe('the node panel search (n8n 2.41.1 node creator)', () => {
