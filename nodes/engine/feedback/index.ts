@@ -45,7 +45,7 @@ export {
 	type OutcomeChange,
 	type OutcomeEvent,
 } from './outcome';
-export { type IgnoredChange, type MappingContext, type MappingResult } from './presets/common';
+export { type IgnoredChange, type MappingContext, type MappingPreset, type MappingResult } from './presets/common';
 export { compileHubSpot, HUBSPOT_DEAL_STAGE, HUBSPOT_LEAD_STATUS, HUBSPOT_LIFECYCLE_STAGE, type HubSpotPreset } from './presets/hubspot';
 export { compileSalesforce, SALESFORCE_LEAD_STATUS, SALESFORCE_OPPORTUNITY_STAGE, type SalesforcePreset } from './presets/salesforce';
 export { compilePipedrive, type PipedrivePreset } from './presets/pipedrive';

@@ -28,6 +28,11 @@ export interface MappingResult {
 	errors: LeadDataError[];
 }
 
+/** A CRM preset, compiled once per execution: a webhook payload in, outcome events out. */
+export interface MappingPreset {
+	map(payload: unknown, context: MappingContext): MappingResult;
+}
+
 export function emptyResult(): MappingResult {
 	return { events: [], ignored: [], errors: [] };
 }

@@ -26,8 +26,7 @@ import {
 	text,
 	type CompiledValueMap,
 	type DefaultTarget,
-	type MappingContext,
-	type MappingResult,
+	type MappingPreset,
 } from './common';
 
 /** HubSpot's default lead statuses (hs_lead_status internal values). */
@@ -61,9 +60,7 @@ export const HUBSPOT_DEAL_STAGE: Readonly<Record<string, DefaultTarget>> = {
 
 const OBJECT_TYPES: Readonly<Record<string, 'contact' | 'deal'>> = { '0-1': 'contact', '0-3': 'deal' };
 
-export interface HubSpotPreset {
-	map(payload: unknown, context: MappingContext): MappingResult;
-}
+export type HubSpotPreset = MappingPreset;
 
 /** Compiles the HubSpot mapping of the protocol once; throws a ProtocolError naming the path. */
 export function compileHubSpot(dispositions: CompiledDispositions): HubSpotPreset {

@@ -25,13 +25,11 @@ import {
 	requiredId,
 	targetEvent,
 	text,
-	type MappingContext,
+	type MappingPreset,
 	type MappingResult,
 } from './common';
 
-export interface PipedrivePreset {
-	map(payload: unknown, context: MappingContext): MappingResult;
-}
+export type PipedrivePreset = MappingPreset;
 
 export function compilePipedrive(dispositions: CompiledDispositions): PipedrivePreset {
 	const options = dispositions.protocol.pipedrive ?? {};

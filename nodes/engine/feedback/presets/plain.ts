@@ -14,7 +14,7 @@ import { LeadDataError } from '../../common/errors';
 import { eventKeyOf } from '../../common/eventKey';
 import { knownCodesWords, parseAmount, resolveReason, type CompiledDispositions } from '../dispositions';
 import type { CrmRecord, OutcomeEvent } from '../outcome';
-import { collect, dropUndefined, emptyResult, eventTime, isRecord, text, type MappingContext, type MappingResult } from './common';
+import { collect, dropUndefined, emptyResult, eventTime, isRecord, text, type MappingContext, type MappingPreset } from './common';
 
 /** One plain outcome, as a workflow or the Record Outcome operation gives it. */
 export interface PlainOutcome {
@@ -75,9 +75,7 @@ function readRecord(value: unknown, field: string, source: string): CrmRecord {
 	return { system: text(value.system) ?? source, type: text(value.type) ?? 'record', id };
 }
 
-export interface PlainPreset {
-	map(payload: unknown, context: MappingContext): MappingResult;
-}
+export type PlainPreset = MappingPreset;
 
 export function compilePlain(dispositions: CompiledDispositions): PlainPreset {
 	return {

@@ -33,6 +33,7 @@ import {
 	text,
 	type DefaultTarget,
 	type MappingContext,
+	type MappingPreset,
 	type MappingResult,
 	type Target,
 } from './common';
@@ -51,9 +52,7 @@ export const SALESFORCE_OPPORTUNITY_STAGE: Readonly<Record<string, DefaultTarget
 	'*': { stage: 'opportunity' },
 };
 
-export interface SalesforcePreset {
-	map(payload: unknown, context: MappingContext): MappingResult;
-}
+export type SalesforcePreset = MappingPreset;
 
 /** A Salesforce record with its field names in lower case, and where it came from. */
 interface SalesforceRecord {
