@@ -95,6 +95,15 @@ export function managerFor(timer: SlaTimer, policy: ReturnType<typeof compilePol
 	return (timer.team === undefined ? undefined : managers.get(timer.team.toLowerCase())) ?? managers.get('*');
 }
 
+const TIMES = ['startedAt', 'dueAt', 'stageDueAt', 'firedAt'] as const;
+
+/** An escalation as an item's json: its times as ISO 8601 (UTC), as Tier Router gives its due times. */
+export function escalationJson(escalation: Escalation | IDataObject): IDataObject {
+	const json = { ...(escalation as IDataObject) };
+	for (const key of TIMES) if (typeof json[key] === 'number') json[key] = new Date(json[key] as number).toISOString();
+	return json;
+}
+
 function contextFor(settings: TriggerSettings, manager: Contact | undefined, reassignedTo?: Contact): EscalationContext {
 	return { ...(manager ? { manager } : {}), ...(settings.channel ? { channel: settings.channel } : {}), ...(reassignedTo ? { reassignedTo } : {}) };
 }
@@ -112,7 +121,7 @@ const outputOf = (stage: string): number => STAGE_OUTPUTS.findIndex((o) => o.sta
  * than vanishing.
  */
 function unrenderable(timer: SlaTimer, stage: StageDue, firedAt: number, error: unknown): IDataObject {
-	return {
+	return escalationJson({
 		stage: stage.stage,
 		stageLabel: STAGE_LABELS[stage.stage as StageName] ?? stage.stage,
 		handoffKey: timer.handoffKey,
@@ -123,13 +132,13 @@ function unrenderable(timer: SlaTimer, stage: StageDue, firedAt: number, error: 
 		stageDueAt: stage.dueAt,
 		firedAt,
 		error: `The escalation could not be written: ${error instanceof Error ? error.message : String(error)}`,
-	};
+	});
 }
 
 /** The escalation of a Reassignment stage, with the reassignment done first when the option is on. */
 async function reassignmentItem(store: HandoffStore, settings: TriggerSettings, claim: SlaClaim<SlaTimer>, stage: StageDue, policy: ReturnType<typeof compilePolicy>): Promise<IDataObject> {
 	const manager = managerFor(claim.timer, policy, settings.managers);
-	if (!settings.reassign) return buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, manager)) as unknown as IDataObject;
+	if (!settings.reassign) return escalationJson(buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, manager)));
 	let result: ReassignResult;
 	try {
 		// Only from the rep who let it lapse: a lead someone reassigned meanwhile stays where it went.
@@ -150,7 +159,7 @@ async function reassignmentItem(store: HandoffStore, settings: TriggerSettings, 
 		...(result.status !== 'notFound' && result.via ? { via: result.via } : {}),
 		...(result.status !== 'notFound' && result.skipped?.length ? { skipped: result.skipped } : {}),
 	};
-	return { ...(escalation as unknown as IDataObject), reassignment: note as unknown as IDataObject };
+	return { ...escalationJson(escalation), reassignment: note as unknown as IDataObject };
 }
 
 /**
@@ -179,7 +188,7 @@ export async function pollEscalations(store: HandoffStore, settings: TriggerSett
 				json =
 					stage.stage === 'reassign'
 						? await reassignmentItem(store, settings, claim, stage, policy)
-						: (buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, managerFor(claim.timer, policy, settings.managers))) as unknown as IDataObject);
+						: escalationJson(buildEscalation(policy, claim.timer, stage, claim.firedAt, contextFor(settings, managerFor(claim.timer, policy, settings.managers))));
 			} catch (error) {
 				json = unrenderable(claim.timer, stage, claim.firedAt, error);
 			}
@@ -199,6 +208,6 @@ export function sampleOutputs(now: number, zone: string): INodeExecutionData[][]
 	return STAGE_OUTPUTS.map(({ stage }) => {
 		const escalation: Escalation = sample[stage];
 		const extra = stage === 'reassign' ? { reassignment: { reassigned: true, message: 'Reassigned from 101 to 102 (sample)' } } : {};
-		return [{ json: { ...(escalation as unknown as IDataObject), ...extra, ...note } }];
+		return [{ json: { ...escalationJson(escalation), ...extra, ...note } }];
 	});
 }

@@ -44,7 +44,6 @@ const POLICY = makePolicy(
 	DEFAULT_LADDER,
 	ROUTING,
 );
-const COMPILED = compilePolicy(POLICY);
 
 const LEAD = { name: 'Dana Scully', company: 'Globex', email: 'dana@globex.com', crmUrl: 'https://crm.example.com/contacts/1001' };
 const MANAGERS = { manager: [{ team: 'emea', name: 'Mia Chen', email: 'mia@example.com', slackId: 'U0MIA', phone: '+15550100' }] };
@@ -64,8 +63,11 @@ async function storeFor(credentials: Credentials): Promise<HandoffStore> {
 	return lease.store;
 }
 
+/** The same without a routing: a timer SLA Timer's Start began for a lead assigned elsewhere. */
+const UNROUTED = makePolicy(POLICY.sla, POLICY.calendar, DEFAULT_LADDER);
+
 /** A hand-off's timer, as Tier Router starts it with the assignment. */
-async function startTimer(store: HandoffStore, handoffKey: string, startedAt: number, extra: Partial<StartTimerInput> = {}): Promise<void> {
+async function startTimer(store: HandoffStore, handoffKey: string, startedAt: number, extra: Partial<StartTimerInput> = {}, policy = POLICY): Promise<void> {
 	const input: StartTimerInput = {
 		scope: 'default',
 		handoffKey,
@@ -77,9 +79,10 @@ async function startTimer(store: HandoffStore, handoffKey: string, startedAt: nu
 		details: { lead: { ...LEAD, email: `${handoffKey}@lead.example` }, owner: { name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' } },
 		...extra,
 	};
+	const compiled = compilePolicy(policy);
 	const started = await store.startSlaTimer<SlaTimer>(
-		{ scope: input.scope, handoffKey, leadKey: input.leadKey, policyKey: COMPILED.key, policy: POLICY as unknown as Record<string, unknown> },
-		(state) => decideStart(COMPILED, input, state),
+		{ scope: input.scope, handoffKey, leadKey: input.leadKey, policyKey: compiled.key, policy: policy as unknown as Record<string, unknown> },
+		(state) => decideStart(compiled, input, state),
 	);
 	assert.equal(started.status, 'started');
 }
@@ -152,6 +155,7 @@ describe('SLA Breach Trigger (embedded store)', () => {
 		assert.equal(reminder.stage, 'reminder');
 		assert.equal(reminder.status, 'due 11:00, 30 min left, Ana Ruiz');
 		assert.equal(reminder.late, undefined, 'on time: no lateness');
+		assert.deepEqual([reminder.startedAt, reminder.stageDueAt, reminder.dueAt, reminder.firedAt], ['2026-03-10T09:00:00.000Z', '2026-03-10T09:30:00.000Z', '2026-03-10T10:00:00.000Z', '2026-03-10T09:30:00.000Z']);
 		assert.deepEqual(reminder.owner, { id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' });
 		assert.deepEqual(reminder.manager, { name: 'Mia Chen', email: 'mia@example.com', slackId: 'U0MIA', phone: '+15550100' }, 'from the Managers table: the routing names none');
 		assert.equal((reminder.lead as IDataObject).email, 'evt-1@lead.example');
@@ -193,6 +197,18 @@ describe('SLA Breach Trigger (embedded store)', () => {
 		assert.match(String((item.renderings as { slack: { text: string } }).slack.text), /To reassign: /);
 		assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '101');
 		assert.equal((await pollAt(credentials, T0 + 10 * HOUR)).emitted, null, 'no last alert: the lead was never reassigned');
+	});
+
+	it('a timer without a routing to reassign through: the Reassignment stage says why, and the lead stays', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0, {}, UNROUTED);
+		const item = (await pollAt(credentials, T0 + 120 * MINUTE)).emitted![2][0].json;
+		assert.equal(item.stage, 'reassign');
+		assert.equal(item.reassignedTo, undefined);
+		const note = item.reassignment as { reassigned: boolean; message: string };
+		assert.equal(note.reassigned, false);
+		assert.match(note.message, /without a routing with teams/);
+		assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '101');
 	});
 
 	it('a stage due while n8n was down fires once on the next poll, saying how late', async () => {
