@@ -126,8 +126,13 @@ describe('SLA Timer node', () => {
 			nodes: [
 				{ node: router, parameters: routing as unknown as INodeParameters },
 				{ node, parameters: { operation: 'start', timerSettings: { workingHours: '09:00-18:00' } } },
+				// The default Hand-Off Key reads routing.slaTimer.handoffKey.
+				{ node, name: 'Mark Contacted', parameters: { operation: 'markContacted', findBy: 'handoffKey', contactedAt: at(25) } },
 			],
-			connections: [{ from: 'Tier Router', to: 'SLA Timer', output: 0 }],
+			connections: [
+				{ from: 'Tier Router', to: 'SLA Timer', output: 0 },
+				{ from: 'SLA Timer', to: 'Mark Contacted' },
+			],
 			items: [lead],
 			credentials,
 			timezone: 'Europe/Berlin',
@@ -140,6 +145,8 @@ describe('SLA Timer node', () => {
 			['started', routed.slaTimer.handoffKey, '101', 'emea', 'Hot', 60, 'business', 'contact', routed.assignedAt, routed.dueAt],
 		);
 		assert.deepEqual(timer.owner, { id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA' });
+		const contacted = run.outputs['Mark Contacted'][0][0].json.slaTimer as Out;
+		assert.deepEqual([contacted.outcome, contacted.handoffKey, contacted.metSla, contacted.firstTouchClockMinutes], ['contacted', timer.handoffKey, true, 25]);
 	});
 
 	it('Mark Contacted stops the timer with time to first touch in business and clock minutes and whether the SLA was met; again, it changes nothing', async () => {
