@@ -35,7 +35,7 @@ export class SlaBreachTrigger implements INodeType {
 		const now = clock.now();
 		const settings = readSettings(this);
 		// "Fetch Test Event" and test runs from the editor: a sample, and nothing claimed.
-		if (this.getMode() === 'manual') return sampleOutputs(now, this.getTimezone());
+		if (this.getMode() === 'manual') return sampleOutputs(now, this.getTimezone(), settings);
 		const lease = await leaseStoreFor(this);
 		try {
 			return await pollEscalations(lease.store, settings, now);

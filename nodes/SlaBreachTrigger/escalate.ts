@@ -199,8 +199,9 @@ export async function pollEscalations(store: HandoffStore, settings: TriggerSett
 }
 
 /** What a manual run shows: one realistic escalation per stage, marked as a sample. Claims nothing. */
-export function sampleOutputs(now: number, zone: string): INodeExecutionData[][] {
-	const sample = sampleEscalations(now, zone);
+export function sampleOutputs(now: number, zone: string, settings?: Pick<TriggerSettings, 'channel' | 'managers'>): INodeExecutionData[][] {
+	const manager = settings?.managers.get('*') ?? settings?.managers.values().next().value;
+	const sample = sampleEscalations(now, zone, { ...(settings?.channel ? { channel: settings.channel } : {}), ...(manager ? { manager } : {}) });
 	const note = {
 		sample: true,
 		sampleNote: 'A sample escalation of each stage, for building the workflow: a test run claims nothing in the store. Published, the trigger emits the real stages as they fall due.',

@@ -253,6 +253,12 @@ describe('SLA Breach Trigger (embedded store)', () => {
 		const samples = manual.emitted!.map((output) => output.map((item) => item.json));
 		assert.deepEqual(samples.map((output) => output.map((json) => [json.stage, json.sample])), STAGES.map((stage) => [[stage, true]]));
 		assert.equal(samples[0][0].leadKey, 'dana@globex.com', 'the sample lead, not a stored one');
+		// The sample speaks of the node's own channel and manager, as the published trigger will.
+		const own = await pollAt(credentials, T0 + 3 * HOUR, { manual: true, parameters: { channel: '#emea-hot', managers: MANAGERS } });
+		const [managerAlert, lastAlert] = [own.emitted![1][0].json, own.emitted![3][0].json];
+		assert.equal((managerAlert.manager as { email?: string }).email, 'mia@example.com');
+		assert.equal(lastAlert.channel, '#emea-hot');
+		assert.match(JSON.stringify(lastAlert.renderings), /#emea-hot/);
 		assert.deepEqual(await store.slaEscalations('default', 'evt-1'), [], 'nothing was recorded as fired');
 		// The published trigger still gets every stage that is due.
 		assert.deepEqual(fired((await pollAt(credentials, T0 + 3 * HOUR)).emitted), [['evt-1/reminder'], ['evt-1/manager'], ['evt-1/reassign'], []]);
