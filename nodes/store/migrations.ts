@@ -314,6 +314,88 @@ export const MIGRATIONS: readonly Migration[] = [
 		],
 		leadTables: [],
 	},
+	{
+		version: 8,
+		name: 'lead feedback: outcome events, the outcome of each hand-off, webhook replay keys',
+		statements: [
+			// Every outcome event sales' CRM sent, once per (scope, source, event id): a redelivered
+			// webhook inserts nothing. `event` is the event as the outcome is folded from it;
+			// `payload` a short excerpt of what the CRM sent, kept for support, never the whole body.
+			// `handoff_key` is '' when no hand-off of the lead was found.
+			`CREATE TABLE lh.outcome_events (
+				scope TEXT NOT NULL,
+				source TEXT NOT NULL,
+				event_id TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				handoff_key TEXT NOT NULL,
+				code TEXT,
+				stage TEXT,
+				reason TEXT,
+				amount DOUBLE PRECISION,
+				currency TEXT,
+				occurred_at BIGINT NOT NULL,
+				received_at BIGINT NOT NULL,
+				event JSONB NOT NULL,
+				payload TEXT,
+				PRIMARY KEY (scope, source, event_id)
+			)`,
+			`CREATE INDEX outcome_events_by_handoff ON lh.outcome_events (scope, lead_key, handoff_key, occurred_at)`,
+			`CREATE INDEX outcome_events_by_lead ON lh.outcome_events (lead_key)`,
+			// The outcome of each hand-off, folded from its events: where it stands, when it first
+			// reached each stage, what it was linked to at hand-off (assignment, SLA timer, model).
+			`CREATE TABLE lh.outcomes (
+				scope TEXT NOT NULL,
+				lead_key TEXT NOT NULL,
+				handoff_key TEXT NOT NULL,
+				handed_off_at BIGINT,
+				stage TEXT NOT NULL,
+				closed BIGINT NOT NULL,
+				code TEXT,
+				reason TEXT,
+				reason_text TEXT,
+				amount DOUBLE PRECISION,
+				currency TEXT,
+				accepted_at BIGINT,
+				contacted_at BIGINT,
+				meeting_at BIGINT,
+				opportunity_at BIGINT,
+				won_at BIGINT,
+				lost_at BIGINT,
+				rejected_at BIGINT,
+				closed_at BIGINT,
+				corrections BIGINT NOT NULL,
+				event_count BIGINT NOT NULL,
+				assignment_key TEXT,
+				rep_id TEXT,
+				team TEXT,
+				sla_timer_key TEXT,
+				model_id TEXT,
+				outcome JSONB NOT NULL,
+				updated_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, lead_key, handoff_key)
+			)`,
+			`CREATE INDEX outcomes_by_handoff ON lh.outcomes (scope, handoff_key)`,
+			`CREATE INDEX outcomes_by_time ON lh.outcomes (scope, handed_off_at)`,
+			`CREATE INDEX outcomes_by_lead ON lh.outcomes (lead_key)`,
+			// A hand-off named by its key alone (a CRM that sends the key back) is found in one step.
+			`CREATE INDEX handoffs_by_event ON lh.handoffs (scope, event_key)`,
+			// Signed webhook requests accepted, until their signature's window closes: a request
+			// sent again is a replay. Pruned lazily as new ones arrive.
+			`CREATE TABLE lh.webhook_replays (
+				scope TEXT NOT NULL,
+				replay_key TEXT NOT NULL,
+				accepted_at BIGINT NOT NULL,
+				keep_until BIGINT NOT NULL,
+				PRIMARY KEY (scope, replay_key)
+			)`,
+			`CREATE INDEX webhook_replays_expiry ON lh.webhook_replays (keep_until)`,
+		],
+		// Replay keys are hashes of signatures, nothing about a lead.
+		leadTables: [
+			{ table: 'outcome_events', column: 'lead_key' },
+			{ table: 'outcomes', column: 'lead_key' },
+		],
+	},
 ];
 
 /**

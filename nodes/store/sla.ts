@@ -436,50 +436,64 @@ export async function changeSlaTimers<T extends SlaTimerRecord>(
 	const leadKey = 'leadKey' in target ? checkKey(target.leadKey, 'Lead key') : undefined;
 	if (handoffKey === undefined && leadKey === undefined) throw invalid('The SLA timer to change must be given by hand-off key or lead key.');
 	checkTime(at, 'The time of the change');
-	return driver.transaction(async (tx) => {
-		await lockTouches(tx, scope, handoffKey, leadKey);
-		let rows: Array<TimerRow & { handoff_key: string }>;
-		if (handoffKey !== undefined) {
-			rows = await tx.all('SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
-		} else {
+	return driver.transaction((tx) => changeSlaTimersIn<T>(tx, driver, { scope, handoffKey, leadKey }, at, change, options));
+}
+
+/**
+ * `changeSlaTimers` inside a transaction the caller holds (an outcome recorded from the CRM stops
+ * its hand-off's timer in the same transaction). The caller has checked the keys and the time.
+ */
+export async function changeSlaTimersIn<T extends SlaTimerRecord>(
+	tx: Queryable,
+	driver: Driver,
+	target: { scope: string; handoffKey?: string; leadKey?: string },
+	at: number,
+	change: SlaChange<T>,
+	options: { keepContact?: boolean; now: number },
+): Promise<SlaChangeOutcome<T>> {
+	const { scope, handoffKey, leadKey } = target;
+	await lockTouches(tx, scope, handoffKey, leadKey);
+	let rows: Array<TimerRow & { handoff_key: string }>;
+	if (handoffKey !== undefined) {
+		rows = await tx.all('SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
+	} else {
+		rows = await tx.all(
+			'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL ORDER BY started_at, handoff_key FOR UPDATE',
+			[scope, leadKey],
+		);
+		// None running: the latest, so a repeated event is answered with what it did the first time.
+		if (rows.length === 0) {
 			rows = await tx.all(
-				'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 AND closed_at IS NULL ORDER BY started_at, handoff_key FOR UPDATE',
+				'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 ORDER BY started_at DESC, handoff_key DESC LIMIT 1 FOR UPDATE',
 				[scope, leadKey],
 			);
-			// None running: the latest, so a repeated event is answered with what it did the first time.
-			if (rows.length === 0) {
-				rows = await tx.all(
-					'SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND lead_key = $2 ORDER BY started_at DESC, handoff_key DESC LIMIT 1 FOR UPDATE',
-					[scope, leadKey],
-				);
-			}
 		}
-		if (rows.length === 0) {
-			if (!options.keepContact) return { timers: [], kept: false };
-			// The earliest contact wins: a webhook for the first touch may come after one for a later touch.
-			await tx.run('UPDATE lh.sla_touches SET touched_at = $3 WHERE scope = $1 AND touch_on = $2 AND (touched_at IS NULL OR touched_at > $3)', [
-				scope,
-				handoffKey !== undefined ? `handoff:${handoffKey}` : `lead:${leadKey}`,
-				at,
-			]);
-			return { timers: [], kept: true };
+	}
+	if (rows.length === 0) {
+		if (!options.keepContact) return { timers: [], kept: false };
+		// The earliest contact wins: a webhook for the first touch may come after one for a later touch.
+		await tx.run('UPDATE lh.sla_touches SET touched_at = $3 WHERE scope = $1 AND touch_on = $2 AND (touched_at IS NULL OR touched_at > $3)', [
+			scope,
+			handoffKey !== undefined ? `handoff:${handoffKey}` : `lead:${leadKey}`,
+			at,
+		]);
+		return { timers: [], kept: true };
+	}
+	const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
+	const timers: SlaChangeOutcome<T>['timers'] = [];
+	for (const row of rows) {
+		const before = readTimer<T>(driver, row);
+		const after = change(before, policies.get(row.policy_key)!);
+		if (after === undefined || after === before) {
+			timers.push({ before, after: before, changed: false });
+			continue;
 		}
-		const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
-		const timers: SlaChangeOutcome<T>['timers'] = [];
-		for (const row of rows) {
-			const before = readTimer<T>(driver, row);
-			const after = change(before, policies.get(row.policy_key)!);
-			if (after === undefined || after === before) {
-				timers.push({ before, after: before, changed: false });
-				continue;
-			}
-			checkRecord(after, before, `The SLA timer "${before.handoffKey}"`);
-			const key = await moveLoad(tx, before, after, row.assignment_key, at);
-			await writeTimer(tx, after, key, options.now);
-			timers.push({ before, after, changed: true });
-		}
-		return { timers, kept: false };
-	});
+		checkRecord(after, before, `The SLA timer "${before.handoffKey}"`);
+		const key = await moveLoad(tx, before, after, row.assignment_key, at);
+		await writeTimer(tx, after, key, options.now);
+		timers.push({ before, after, changed: true });
+	}
+	return { timers, kept: false };
 }
 
 /**

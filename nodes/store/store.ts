@@ -6,6 +6,7 @@
 import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
+import * as outcomes from './outcomes';
 import { TransactionDriver } from './preview';
 import * as releases from './releases';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
@@ -16,6 +17,7 @@ import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions,
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
+import type { OutcomeFold, OutcomeRecordInput, OutcomeRecordOutcome, StoredOutcome, StoredOutcomeEvent } from './types';
 
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
 const ROWS_PER_INSERT = 500;
@@ -352,6 +354,26 @@ export class SqlHandoffStore implements HandoffStore {
 
 	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>> {
 		return sla.slaEscalations(this.driver, scope, handoffKey);
+	}
+
+	recordOutcomeEvent<T extends SlaTimerRecord>(input: OutcomeRecordInput<T>, fold: OutcomeFold): Promise<OutcomeRecordOutcome<T>> {
+		return outcomes.recordOutcomeEvent(this.driver, input, fold, this.now());
+	}
+
+	getOutcome(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcome | undefined> {
+		return outcomes.getOutcome(this.driver, scope, leadKey, handoffKey);
+	}
+
+	listOutcomes(scope: string, leadKey: string): Promise<StoredOutcome[]> {
+		return outcomes.listOutcomes(this.driver, scope, leadKey);
+	}
+
+	listOutcomeEvents(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcomeEvent[]> {
+		return outcomes.listOutcomeEvents(this.driver, scope, leadKey, handoffKey);
+	}
+
+	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean> {
+		return outcomes.rememberReplayKey(this.driver, scope, key, keepUntil, now);
 	}
 
 	async ping(): Promise<void> {

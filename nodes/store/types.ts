@@ -300,6 +300,26 @@ export interface HandoffStore {
 	listSlaTimers<T extends SlaTimerRecord>(scope: string, options?: SlaListOptions): Promise<T[]>;
 	/** The stages a hand-off's timer has fired, oldest first. */
 	slaEscalations(scope: string, handoffKey: string): Promise<Array<{ stage: string; dueAt: number; firedAt: number }>>;
+	/**
+	 * Lead feedback: records one outcome event of a lead's hand-off and folds the hand-off's outcome
+	 * anew, under the outcome's row lock. The same event again (scope, source, event id) changes
+	 * nothing and says 'duplicate', also when two deliveries race. The outcome is linked to the
+	 * hand-off, its assignment, its SLA timer and the model that scored the lead at hand-off; `sla`
+	 * changes the timer in the same transaction.
+	 */
+	recordOutcomeEvent<T extends SlaTimerRecord>(input: OutcomeRecordInput<T>, fold: OutcomeFold): Promise<OutcomeRecordOutcome<T>>;
+	/** The outcome of a hand-off (or of a lead's events without one: handoffKey ''), or undefined. */
+	getOutcome(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcome | undefined>;
+	/** A lead's outcomes in a scope, oldest hand-off first. */
+	listOutcomes(scope: string, leadKey: string): Promise<StoredOutcome[]>;
+	/** A hand-off's outcome events, in the order they happened. */
+	listOutcomeEvents(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcomeEvent[]>;
+	/**
+	 * Webhook replays: true the first time an accepted signed request's key is seen in the scope
+	 * (it is kept until `keepUntil`), false for a replay. Keys past their time are pruned as new
+	 * ones arrive.
+	 */
+	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean>;
 	/** Health check used by the credential test: one round trip to the database. */
 	ping(): Promise<void>;
 	/** Schema version (the highest applied migration). */
@@ -458,4 +478,93 @@ export interface SlaListOptions {
 export interface SlaStart<T extends SlaTimerRecord> {
 	input: SlaStartInput;
 	decide: SlaStartDecider<T>;
+}
+
+/** Lead feedback (outcomes.ts): one outcome event from sales' CRM, as the store keeps it. */
+export interface OutcomeEventInput {
+	/** Where it came from: hubspot, salesforce, pipedrive, plain, manual. With `eventId`, the idempotency key. */
+	source: string;
+	/** Unique per scope and source: the same CRM event delivered again has the same id. */
+	eventId: string;
+	code?: string;
+	stage?: string;
+	reason?: string;
+	amount?: number;
+	currency?: string;
+	/** When it happened in the CRM, epoch ms. */
+	occurredAt: number;
+	/** The event whole, as the outcome is folded from it (the engine's OutcomeEvent). */
+	event: Record<string, unknown>;
+	/** A short excerpt of what the CRM sent (at most 2,000 characters are kept). */
+	payload?: string;
+}
+
+/** What an outcome stands at, as the engine folds it from its events. */
+export interface OutcomeSummary {
+	stage: string;
+	closed: boolean;
+	code?: string;
+	reason?: string;
+	reasonText?: string;
+	amount?: number;
+	currency?: string;
+	/** When the outcome first reached each stage (epoch ms): accepted, contacted, meeting, opportunity, won, lost, rejected. */
+	reached: Record<string, number>;
+	closedAt?: number;
+	corrections: number;
+	/** Anything else to keep with it (the history), stored as JSON. */
+	details: Record<string, unknown>;
+}
+
+/** Runs inside the transaction, pure and synchronous: the outcome of a hand-off's events (oldest first, as stored). */
+export type OutcomeFold = (events: Array<Record<string, unknown>>) => OutcomeSummary;
+
+/** What an outcome is linked to, found when it is recorded. */
+export interface OutcomeLinks {
+	/** The hand-off ('' when none of the lead's was found). */
+	handoffKey: string;
+	handedOffAt?: number;
+	/** The assignment of the hand-off (its event key), the rep and team it went to. */
+	assignmentKey?: string;
+	repId?: string;
+	team?: string;
+	/** The hand-off's SLA timer (its key), when it has one. */
+	slaTimerKey?: string;
+	/** The scoring model that scored the lead last before its hand-off. */
+	modelId?: string;
+}
+
+export interface StoredOutcome extends OutcomeSummary, OutcomeLinks {
+	scope: string;
+	leadKey: string;
+	eventCount: number;
+	updatedAt: number;
+}
+
+export interface OutcomeRecordInput<T extends SlaTimerRecord = SlaTimerRecord> {
+	scope: string;
+	/** The lead; may be left out when `handoffKey` names a hand-off the store knows. */
+	leadKey?: string;
+	/** The hand-off, when the CRM sends its key back; else the lead's latest hand-off at or before the event. */
+	handoffKey?: string;
+	/** When the event was received, epoch ms. */
+	receivedAt: number;
+	event: OutcomeEventInput;
+	/**
+	 * What a new event does to the hand-off's SLA timer (engine's slaEffect), run in the same
+	 * transaction: on the linked hand-off's timer, or the lead's when no hand-off was found.
+	 */
+	sla?: { at: number; change: SlaChange<T>; keepContact?: boolean };
+}
+
+export type OutcomeRecordOutcome<T extends SlaTimerRecord = SlaTimerRecord> =
+	| { status: 'recorded'; outcome: StoredOutcome; before?: StoredOutcome; sla?: SlaChangeOutcome<T> }
+	/** The event was recorded before (same scope, source and id): nothing changed; the outcome it is part of. */
+	| { status: 'duplicate'; outcome?: StoredOutcome };
+
+export interface StoredOutcomeEvent extends OutcomeEventInput {
+	scope: string;
+	leadKey: string;
+	handoffKey: string;
+	receivedAt: number;
 }
