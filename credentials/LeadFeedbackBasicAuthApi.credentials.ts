@@ -7,7 +7,7 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 export class LeadFeedbackBasicAuthApi implements ICredentialType {
 	name = 'leadFeedbackBasicAuthApi';
 
-	displayName = 'Lead Feedback: Webhook Basic Auth (Pipedrive)';
+	displayName = 'Pipedrive Webhook Auth';
 
 	icon: Icon = { light: 'file:leadFeedbackWebhook.svg', dark: 'file:leadFeedbackWebhook.dark.svg' };
 

@@ -8,7 +8,7 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 export class LeadFeedbackHmacApi implements ICredentialType {
 	name = 'leadFeedbackHmacApi';
 
-	displayName = 'Lead Feedback: HMAC Shared Secret';
+	displayName = 'Webhook HMAC Secret';
 
 	icon: Icon = { light: 'file:leadFeedbackWebhook.svg', dark: 'file:leadFeedbackWebhook.dark.svg' };
 

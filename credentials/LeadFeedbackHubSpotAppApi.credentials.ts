@@ -7,7 +7,7 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 export class LeadFeedbackHubSpotAppApi implements ICredentialType {
 	name = 'leadFeedbackHubSpotAppApi';
 
-	displayName = 'Lead Feedback: HubSpot App Secret';
+	displayName = 'HubSpot Webhook Secret';
 
 	icon: Icon = { light: 'file:leadFeedbackWebhook.svg', dark: 'file:leadFeedbackWebhook.dark.svg' };
 

@@ -39,8 +39,13 @@ export function outputsExpression(): `={{${string}}}` {
 /** The subtitle: the chosen operation's name. */
 export function subtitleExpression(): string {
 	const names: Record<string, string> = {};
-	for (const o of OPERATIONS) names[key(o.resource, o.operation)] = o.name;
-	return `={{ (${JSON.stringify(names)})[$parameter["resource"] + "/" + $parameter["operation"]] || "${OPERATIONS[0].name}" }}`;
+	for (const o of OPERATIONS) names[key(o.resource, o.operation)] = o.subtitle ?? sentenceCase(o.name);
+	return `={{ (${JSON.stringify(names)})[$parameter["resource"] + "/" + $parameter["operation"]] || "${OPERATIONS[0].subtitle ?? sentenceCase(OPERATIONS[0].name)}" }}`;
+}
+
+/** "Record Outcome" as a canvas subtitle: "Record outcome". */
+function sentenceCase(name: string): string {
+	return name.charAt(0) + name.slice(1).toLowerCase();
 }
 
 function withShow(property: INodeProperties, resource: string, operation: string): INodeProperties {

@@ -25,7 +25,7 @@ export class LeadFeedbackTrigger implements INodeType {
 		icon: { light: 'file:leadFeedbackTrigger.svg', dark: 'file:leadFeedbackTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ { hubspot: "HubSpot signature", basicAuth: "Pipedrive basic auth", hmac: "HMAC signature" }[$parameter["authentication"]] || "HubSpot signature" }}',
+		subtitle: '={{ { hubspot: "Verify app signature", basicAuth: "Verify basic auth", hmac: "Verify shared secret" }[$parameter["authentication"]] || "Verify app signature" }}',
 		description: "Starts a workflow on a CRM's outcome webhook (HubSpot, Pipedrive, Salesforce and others) once the request is verified as the CRM's",
 		defaults: { name: 'Lead Feedback Trigger' },
 		inputs: [],

@@ -22,6 +22,8 @@ export interface OperationEntry {
 	description: string;
 	/** The Operation list's action label, e.g. "Record an outcome". */
 	action: string;
+	/** The canvas subtitle, a verb phrase in sentence case ("Record outcome"); default: the name in sentence case. */
+	subtitle?: string;
 	/** The node's outputs for this operation, by name (one unnamed output when left out). */
 	outputs?: string[];
 	module: OperationModule;
