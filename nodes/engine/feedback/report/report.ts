@@ -157,21 +157,23 @@ class Accumulator {
 	lost = 0;
 	revenue = 0;
 	currency?: string;
-	readonly funnel: Record<FunnelStage, number> = { handedOff: 0, accepted: 0, contacted: 0, meeting: 0, opportunity: 0, won: 0 };
+	/** Hand-offs that reached each funnel stage, in FUNNEL order. */
+	readonly funnel = [0, 0, 0, 0, 0, 0];
 	readonly speedBusiness: number[] = [];
 	readonly speedClock: number[] = [];
 	readonly cycle: number[] = [];
 	readonly rejectionReasons = new Map<string, number>();
 	readonly lostReasons = new Map<string, number>();
-	readonly slas = new Map<string, number>();
-	/** Only for reps and teams: first touches in the SLA's basis, per SLA. */
-	bySla?: Map<string, number[]>;
+	/** Hand-offs per SLA (by the SLA's index in the report's list of SLAs). */
+	readonly slas: number[] = [];
+	/** Only for reps and teams: first touches in the SLA's basis, per SLA index. */
+	bySla?: number[][];
 
 	constructor(
 		readonly dimension: Dimension | 'total',
 		readonly group: string,
 	) {
-		if (dimension === 'rep' || dimension === 'team') this.bySla = new Map();
+		if (dimension === 'rep' || dimension === 'team') this.bySla = [];
 	}
 
 	add(f: RowFacts): void {
@@ -188,7 +190,7 @@ class Accumulator {
 			const reason = f.row.lostReason ?? 'no reason given';
 			this.lostReasons.set(reason, (this.lostReasons.get(reason) ?? 0) + 1);
 		}
-		for (let s = 0; s <= f.funnelDepth; s++) this.funnel[FUNNEL[s]]++;
+		for (let s = 0; s <= f.funnelDepth; s++) this.funnel[s]++;
 		if (f.row.metSla !== undefined) {
 			this.slaDecided++;
 			if (f.row.metSla) this.slaMet++;
@@ -201,27 +203,28 @@ class Accumulator {
 			const c = f.row.currency;
 			if (c !== undefined) this.currency = this.currency === undefined || this.currency === c ? c : 'mixed';
 		}
-		if (f.slaKey !== undefined) {
-			this.slas.set(f.slaKey, (this.slas.get(f.slaKey) ?? 0) + 1);
+		const sla = f.sla;
+		if (sla >= 0) {
+			this.slas[sla] = (this.slas[sla] ?? 0) + 1;
 			if (this.bySla && f.inBasis !== undefined) {
-				const list = this.bySla.get(f.slaKey);
+				const list = this.bySla[sla];
 				if (list) list.push(f.inBasis);
-				else this.bySla.set(f.slaKey, [f.inBasis]);
+				else this.bySla[sla] = [f.inBasis];
 			}
 		}
 	}
 
-	figures(): GroupFigures {
+	figures(slaKeys: readonly string[]): GroupFigures {
 		const n = this.handoffs;
-		const won = this.funnel.won;
+		const [, , , meetings, opportunities, won] = this.funnel;
 		let sla: GroupFigures['sla'];
 		let most = 0;
-		for (const [key, count] of this.slas) {
+		this.slas.forEach((count, index) => {
 			if (count > most) {
 				most = count;
-				sla = parseSlaKey(key);
+				sla = parseSlaKey(slaKeys[index]);
 			}
-		}
+		});
 		return {
 			dimension: this.dimension,
 			group: this.group,
@@ -232,15 +235,15 @@ class Accumulator {
 			speedBusiness: spreadOf(this.speedBusiness),
 			speedClock: spreadOf(this.speedClock),
 			slaMet: rateOf(this.slaMet, this.slaDecided),
-			meeting: rateOf(this.funnel.meeting, n),
-			opportunity: rateOf(this.funnel.opportunity, n),
+			meeting: rateOf(meetings, n),
+			opportunity: rateOf(opportunities, n),
 			win: rateOf(won, n),
 			close: rateOf(won, won + this.lost),
 			cycleDays: spreadOf(this.cycle),
 			revenue: this.revenue,
 			revenuePerLead: n > 0 ? this.revenue / n : undefined,
 			currency: this.currency,
-			funnel: { ...this.funnel },
+			funnel: Object.fromEntries(FUNNEL.map((stage, i) => [stage, this.funnel[i]])) as Record<FunnelStage, number>,
 			rejectionReasons: sortedReasons(this.rejectionReasons),
 			lostReasons: sortedReasons(this.lostReasons),
 			sla,
@@ -269,12 +272,13 @@ interface RowFacts {
 	business?: number;
 	clock?: number;
 	cycleDays?: number;
-	slaKey?: string;
+	/** The index of the row's SLA in the report's list of SLAs; -1 without one. */
+	sla: number;
 	/** The first touch in the minutes of the row's SLA basis. */
 	inBasis?: number;
 }
 
-function rowFacts(row: ReportRow): RowFacts {
+function rowFacts(row: ReportRow, slaIndex: Map<string, number>, slaKeys: string[]): RowFacts {
 	const r = row.reached;
 	const stage = row.stage;
 	const won = stage === 'won' || r.won !== undefined;
@@ -292,8 +296,19 @@ function rowFacts(row: ReportRow): RowFacts {
 	const business = row.firstTouchBusinessMinutes;
 	const wonAt = r.won;
 	const cycleDays = won && wonAt !== undefined && wonAt >= row.handedOffAt ? (wonAt - row.handedOffAt) / DAY : undefined;
-	const slaKey = row.slaMinutes !== undefined ? `${row.slaMinutes}|${row.slaBasis ?? 'business'}` : undefined;
-	const inBasis = slaKey === undefined ? undefined : (row.slaBasis ?? 'business') === 'clock' ? clock : business;
+	let sla = -1;
+	let inBasis: number | undefined;
+	if (row.slaMinutes !== undefined) {
+		const basis = row.slaBasis ?? 'business';
+		const key = `${row.slaMinutes}|${basis}`;
+		sla = slaIndex.get(key) ?? -1;
+		if (sla < 0) {
+			sla = slaKeys.length;
+			slaKeys.push(key);
+			slaIndex.set(key, sla);
+		}
+		inBasis = basis === 'clock' ? clock : business;
+	}
 	return {
 		row,
 		pending: stage === 'handedOff' && depth === 0,
@@ -304,7 +319,7 @@ function rowFacts(row: ReportRow): RowFacts {
 		business,
 		clock,
 		cycleDays,
-		slaKey,
+		sla,
 		inBasis,
 	};
 }
@@ -331,10 +346,12 @@ export function buildReport(rows: Iterable<ReportRow>, options: ReportOptions | 
 		}
 		acc.add(facts);
 	};
+	const slaIndex = new Map<string, number>();
+	const slaKeys: string[] = [];
 	for (const row of rows) {
 		if (o.from !== undefined && row.handedOffAt < o.from) continue;
 		if (o.to !== undefined && row.handedOffAt >= o.to) continue;
-		const facts = rowFacts(row);
+		const facts = rowFacts(row, slaIndex, slaKeys);
 		total.add(facts);
 		add('scoreBand', row.score === undefined ? NO_SCORE : o.bandLabels[bandOf(row.score, o.bands)], facts);
 		add('grade', row.grade ?? NONE, facts);
@@ -349,16 +366,16 @@ export function buildReport(rows: Iterable<ReportRow>, options: ReportOptions | 
 	for (const dimension of DIMENSIONS) {
 		const accs = [...groups[dimension].values()];
 		accs.sort(orderOf(dimension, o.bandLabels));
-		breakdowns[dimension] = accs.map((a) => a.figures());
+		breakdowns[dimension] = accs.map((a) => a.figures(slaKeys));
 		for (const acc of accs) {
 			if (!acc.bySla || acc.group === NONE) continue;
-			for (const [key, values] of acc.bySla) {
-				const { minutes, basis } = parseSlaKey(key);
+			acc.bySla.forEach((values, index) => {
+				const { minutes, basis } = parseSlaKey(slaKeys[index]);
 				speedBySla.push({ dimension: dimension as 'rep' | 'team', group: acc.group, slaMinutes: minutes, basis, speed: spreadOf(values) });
-			}
+			});
 		}
 	}
-	return { from: o.from, to: o.to, options: o, total: total.figures(), breakdowns, speedBySla };
+	return { from: o.from, to: o.to, options: o, total: total.figures(slaKeys), breakdowns, speedBySla };
 }
 
 /** Bands in band order; grades by name; other breakdowns by hand-offs, most first; the group with no value last. */

@@ -70,7 +70,7 @@ export interface Spread {
 
 export function spreadOf(values: number[]): Spread {
 	if (values.length === 0) return { n: 0 };
-	const sorted = Float64Array.from(values).sort() as unknown as number[];
+	const sorted = new Float64Array(values).sort() as unknown as number[];
 	const interval = medianInterval(sorted);
 	return { n: sorted.length, median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), medianLow: interval?.low, medianHigh: interval?.high };
 }
