@@ -5,8 +5,9 @@
  * erasure; replay keys of signed webhook requests.
  */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 
-import type { OutcomeEvent } from '../../nodes/engine/feedback';
+import { outcomeOf, type OutcomeEvent } from '../../nodes/engine/feedback';
 import { changeFor, type SlaTimer } from '../../nodes/engine/sla';
 import { foldOutcome } from '../../nodes/shared/outcomeFold';
 import { ALL_SCOPES, createStore, type HandoffStore, type OutcomeEventInput } from '../../nodes/store';
@@ -171,6 +172,35 @@ for (const makeBackend of BACKENDS) {
 			assert.equal((await store.listOutcomes('client-b', LEAD)).length, 1);
 			await store.eraseLead(ALL_SCOPES, LEAD);
 			assert.equal((await store.listOutcomes('client-b', LEAD)).length, 0);
+		});
+
+		it('any deliveries of any events, repeated and in any order, end in the outcome of the distinct events', async () => {
+			const store = await fresh();
+			const pool = [
+				accepted('a', T0 + HOUR),
+				contacted('c', T0 + 2 * HOUR),
+				ev('m', T0 + 3 * HOUR, { code: 'meeting_booked', stage: 'meeting' }),
+				won('w', T0 + 5 * HOUR, 700),
+				ev('l', T0 + 5 * HOUR, { code: 'lost', stage: 'lost', reason: 'price' }),
+				reopened('r', T0 + 6 * HOUR),
+			];
+			let run = 0;
+			await fc.assert(
+				fc.asyncProperty(fc.array(fc.nat(pool.length - 1), { minLength: 1, maxLength: 10 }), async (deliveries) => {
+					const scope = `property-${++run}`;
+					const statuses: string[] = [];
+					for (const i of deliveries) statuses.push((await store.recordOutcomeEvent({ scope, leadKey: LEAD, receivedAt: T0, event: pool[i] }, foldOutcome)).status);
+					const distinct = [...new Set(deliveries)];
+					assert.equal(statuses.filter((s) => s === 'recorded').length, distinct.length, 'each event recorded once');
+					const expected = outcomeOf(distinct.map((i) => pool[i].event as unknown as OutcomeEvent));
+					const stored = (await store.getOutcome(scope, LEAD, ''))!;
+					assert.deepEqual(
+						[stored.stage, stored.closed, stored.reached, stored.corrections, stored.amount, stored.reason, stored.eventCount],
+						[expected.stage, expected.closed, expected.reached, expected.corrections, expected.amount, expected.reason, distinct.length],
+					);
+				}),
+				{ numRuns: backend.name === 'embedded' ? 40 : 12 },
+			);
 		});
 
 		it('remembers replay keys until their time, per scope, and prunes them as new ones arrive', async () => {
