@@ -122,7 +122,7 @@ function numberBinning(spec: AttributeSpec, before: readonly ReadRow[]): Binning
 /** Activities per lead of one type, in bins 0, 1, 2-3, 4-7, 8+. */
 function activityBinning(type: string, activityCounts: (row: ReadRow) => Map<string, number>): Binning {
 	return {
-		names: ['none', 'one', '2-3', '4-7', '8 or more'],
+		names: ['= 0', '= 1', '= 2-3', '= 4-7', '≥ 8'],
 		bin: (row) => {
 			const n = activityCounts(row).get(type) ?? 0;
 			return [n === 0 ? 0 : n === 1 ? 1 : n <= 3 ? 2 : n <= 7 ? 3 : 4];

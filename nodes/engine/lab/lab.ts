@@ -7,7 +7,7 @@ import { compileScorer, modelIdOf, normalizeProtocol, type LeadScorer, type Norm
 import { detectDrift, type DriftOptions, type DriftReport } from './drift';
 import { buildFeatures, designOf, dropDuplicates, inferAttributes, type AttributeSpec } from './features';
 import { atRow, readRows, type OutcomeRow, type ReadRow } from './history';
-import { calibrate, ElasticNetLogistic, fitPath, predictLogit, type Design, type Fit } from './logistic';
+import { calibrate, designRows, ElasticNetLogistic, fitPath, predictLogit, type Design, type Fit } from './logistic';
 import { auc, aucOfArrays, bootstrapAucDifference, calibrationBands, quantileEdges, topShare, type Band, type Interval } from './metrics';
 import { seededRandom, shuffledIndexes } from './random';
 import { draftTable, type Change, type Evidence, type TableDraft } from './table';
@@ -109,6 +109,8 @@ interface Learned {
 	};
 }
 
+/** Most leads the regularization path is computed on. */
+const PATH_ROWS = 20_000;
 const PDO_CHOICES = [5, 10, 15, 20, 25, 30, 40, 50];
 const ALPHA = 0.95;
 
@@ -154,8 +156,11 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 	const count = (fit: Fit) => draftTable(fit.weights, defaultScale, ctx).ruleCount;
 
 	// The lasso path, from no rule to many; the path stops once the tables stay over budget.
+	// Which rules to keep is decided on at most PATH_ROWS leads (a seeded sample), plenty to
+	// tell a rule from noise; the points of the chosen rules are then fitted on all of them.
+	const pathDesign = design.rowCount > PATH_ROWS ? designRows(design, sampleRows(design.rowCount, PATH_ROWS, options.seed ?? 1)) : design;
 	let over = 0;
-	const path = fitPath(design, { alpha: ALPHA, steps: 40, minRatio: 1e-3 }, (fit) => {
+	const path = fitPath(pathDesign, { alpha: ALPHA, steps: 40, minRatio: 1e-3 }, (fit) => {
 		over = count(fit) > maxRules ? over + 1 : 0;
 		return over < 4;
 	});
@@ -197,7 +202,11 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 	// the same, the table having no caps).
 	const proposalScores = linearPredictor(design, draft.points);
 	const bands = options.bands ?? 5;
-	const calibrationOf = (scores: Float64Array): ScoreCalibration => ({ ...calibrate(scores, design.y), bandEdges: quantileEdges([...scores], bands) });
+	// Band limits are whole points, as a team would write them.
+	const calibrationOf = (scores: Float64Array): ScoreCalibration => ({
+		...calibrate(scores, design.y),
+		bandEdges: [...new Set(quantileEdges([...scores], bands).map(Math.round))],
+	});
 	const calibration = calibrationOf(proposalScores);
 	const currentCalibration = calibrationOf(currentScores);
 
@@ -231,6 +240,10 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 		},
 		model: { intercept: chosen.intercept, logits, roundingBound: roundingBound(design, chosen.weights, draft.points, pdo / Math.LN2), pointsPerLogit: pdo / Math.LN2, rows: train },
 	};
+}
+
+function sampleRows(n: number, m: number, seed: number): Int32Array {
+	return shuffledIndexes(n, seededRandom(seed)).slice(0, m).sort();
 }
 
 function refit(design: Design, fit: Fit): Fit {

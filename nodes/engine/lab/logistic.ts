@@ -255,3 +255,24 @@ export function calibrate(scores: ArrayLike<number>, y: ArrayLike<number>): { in
 export function predictLogit(intercept: number, slope: number, score: number): number {
 	return sigmoid(intercept + slope * score);
 }
+
+/** The design restricted to `keep` (ascending row numbers), rows renumbered 0..keep.length-1. */
+export function designRows(design: Design, keep: Int32Array): Design {
+	const position = new Int32Array(design.rowCount).fill(-1);
+	keep.forEach((row, i) => (position[row] = i));
+	const y = new Uint8Array(keep.length);
+	keep.forEach((row, i) => (y[i] = design.y[row]));
+	const columns = design.columns.map(({ rows, values }) => {
+		const r: number[] = [];
+		const v: number[] = [];
+		for (let k = 0; k < rows.length; k++) {
+			const p = position[rows[k]];
+			if (p >= 0) {
+				r.push(p);
+				v.push(values[k]);
+			}
+		}
+		return { rows: Int32Array.from(r), values: Float64Array.from(v) };
+	});
+	return { rowCount: keep.length, columns, y, ...(design.nonNegative ? { nonNegative: design.nonNegative } : {}) };
+}
