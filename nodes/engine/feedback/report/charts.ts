@@ -71,12 +71,14 @@ const named = (g: GroupFigures) => g.group !== NONE && g.group !== NO_SCORE;
 /** Win rate per score band, whiskers for the 95 % Wilson interval, the count under each band. */
 export function conversionByScoreBandOption(report: Report): Option {
 	const bands = report.breakdowns.scoreBand.filter(named);
-	const top = Math.min(1, Math.ceil(Math.max(0.05, ...bands.map((b) => b.win.high ?? 0)) * 10) / 10);
+	const highest = Math.max(0.01, ...bands.map((b) => b.win.high ?? 0));
+	const step = highest > 0.5 ? 0.2 : highest > 0.2 ? 0.1 : highest > 0.1 ? 0.05 : 0.02;
+	const top = Math.min(1, Math.ceil(highest / step - 1e-9) * step);
 	return {
 		...base('Conversion to won by score band', 'Bars: share of hand-offs won. Whiskers: 95 % interval (Wilson).'),
 		grid: { left: 70, right: 30, top: 80, bottom: 70 },
 		xAxis: { type: 'category', data: bands.map((b) => `${b.group}\nn = ${b.handoffs}`), axisLabel: { fontFamily: FONT, fontSize: 12, lineHeight: 16 }, name: 'Score at hand-off', nameLocation: 'middle', nameGap: 48 },
-		yAxis: { type: 'value', min: 0, max: top, axisLabel: { fontFamily: FONT, formatter: (v: number) => percent(v) }, name: 'Won', nameLocation: 'middle', nameGap: 50 },
+		yAxis: { type: 'value', min: 0, max: top, interval: step, axisLabel: { fontFamily: FONT, formatter: (v: number) => percent(v) }, name: 'Won', nameLocation: 'middle', nameGap: 50 },
 		series: [
 			{
 				type: 'bar',
