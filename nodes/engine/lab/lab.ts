@@ -226,6 +226,11 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 			return { name: t.name, score };
 		});
 	}
+	changes.push({
+		kind: 'setting',
+		rule: 'Grade',
+		text: `Grade limits kept as they were (fit ${current.grade.fit.join('/')}, engagement ${current.grade.engagement.join('/')}): review them, the points are on a new scale`,
+	});
 	const normalized = normalizeProtocol(table);
 	return {
 		proposal: {
@@ -289,8 +294,12 @@ function scoreRows(scorer: LeadScorer, rows: readonly ReadRow[], asOf: number, z
 	return Float64Array.from(rows, (row) => atRow(row, () => scorer.score(row.lead, row.at ?? asOf, zone).total));
 }
 
-/** Scores the held-out rows with both tables and compares them. */
-export function validateProposal(proposal: Proposal, currentProtocol: unknown, holdout: readonly ReadRow[], options: LabOptions): Validation {
+/** Scores held-out rows (never learned from) with the current table and the proposal, side by side. */
+export function validateProposal(proposal: Proposal, holdout: readonly OutcomeRow[], options: LabOptions): Validation {
+	return validate(proposal, options.current, readRows(holdout, options.zone ?? 'UTC'), options);
+}
+
+function validate(proposal: Proposal, currentProtocol: unknown, holdout: readonly ReadRow[], options: LabOptions): Validation {
 	const zone = options.zone ?? 'UTC';
 	const current = compileScorer(currentProtocol);
 	const learned = compileScorer(proposal.table);
@@ -345,7 +354,7 @@ export function runLab(rows: readonly OutcomeRow[], options: LabOptions): LabRep
 	const train = all.filter((_, i) => !inHoldout[i]);
 	const holdout = all.filter((_, i) => inHoldout[i]);
 	const { proposal } = learn(train, current, options);
-	const random = validateProposal(proposal, current, holdout, options);
+	const random = validate(proposal, current, holdout, options);
 	const reasons = [random.verdict];
 	let better = random.better;
 
@@ -356,7 +365,7 @@ export function runLab(rows: readonly OutcomeRow[], options: LabOptions): LabRep
 		const earlier = byTime.slice(0, cut);
 		const recent = byTime.slice(cut);
 		const learnedEarlier = learn(earlier, current, options).proposal;
-		const validation = validateProposal(learnedEarlier, current, recent, options);
+		const validation = validate(learnedEarlier, current, recent, options);
 		const specs = (options.attributes ?? inferAttributes(earlier, current.fields.activities, options.exclude ?? [])).filter((s) => !(options.exclude ?? []).includes(s.field));
 		const drift = detectDrift(earlier, recent, specs, compileScorer(current), zone, options.drift);
 		timeOrdered = { proposal: learnedEarlier, validation, drift };

@@ -21,7 +21,8 @@ describe('learning a point table', () => {
 
 	it('gives a table Lead Score reads (its schema and checks), within the rule budget', () => {
 		assert.doesNotThrow(() => normalizeProtocol(proposal.table));
-		assert.equal(compileScorer(proposal.table).modelId, proposal.modelId);
+		// Pasted as JSON into Lead Score, it is the same model.
+		assert.equal(compileScorer(JSON.parse(JSON.stringify(proposal.table))).modelId, proposal.modelId);
 		const rules = proposal.table.fit!.length + proposal.table.negative!.length + proposal.table.engagement!.length;
 		assert.equal(rules, proposal.ruleCount);
 		assert.ok(rules <= 25);
@@ -46,6 +47,7 @@ describe('learning a point table', () => {
 		assert.equal(text('Keep: Competitor domain'), 'Keep: Competitor domain -50 (never matched in the 8,000 closed leads: no evidence either way)');
 		assert.match(text('Caps removed') ?? '', /^Caps removed \(total 100\)/);
 		assert.match(text('MQL threshold') ?? '', /^MQL threshold: 50 → -?\d+ \(the same predicted conversion, \d+%\)$/);
+		assert.match(text('Grade limits') ?? '', /review them, the points are on a new scale$/);
 	});
 
 	it('points the way the truth does: helpful attributes up, harmful ones down', () => {
