@@ -18,4 +18,5 @@ const report = buildReport(leads.map((lead, i) => reportRow(handoffJson(lead, i)
 const chart = reportCharts(report).find((c) => c.name === 'conversionByScoreBand')!;
 const out = join(__dirname, '../../../../docs/lead-quality-report-conversion-by-score-band.png');
 writeFileSync(out, chart.png);
+if (process.argv[2] === "--all") console.log(findings(report).map((f) => f.text).join("\n"));
 console.log(`${out}\n${findings(report).filter((f) => f.dimension === 'scoreBand').map((f) => f.text).join('\n')}`);
