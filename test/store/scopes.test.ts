@@ -14,6 +14,7 @@ import { PostgresDriver } from '../../nodes/store/postgres';
 import { SqliteDriver } from '../../nodes/store/sqlite';
 import { BACKENDS, describeOn } from './backends';
 import { poll as slaPoll, start as slaStart } from './sla-support';
+import { foldOutcome } from '../../nodes/shared/outcomeFold';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
 const MINUTE = 60_000;
@@ -167,6 +168,9 @@ for (const makeBackend of BACKENDS) {
 				// An SLA timer with its reminder fired (the lock rows of the hand-off and of the lead come with it).
 				await slaStart(store, { scope, handoffKey: 'e2', leadKey: lead, startedAt: T0 });
 				assert.equal((await slaPoll(store, T0 + 45 * MINUTE, scope)).fired.length, 1);
+				// Sales' outcome of the hand-off, from the CRM.
+				const accepted = { id: 'plain:o1', at: T0 + 60 * MINUTE, source: 'plain', code: 'accepted', stage: 'accepted' };
+				await store.recordOutcomeEvent({ scope, leadKey: lead, receivedAt: T0 + 60 * MINUTE, event: { source: 'plain', eventId: accepted.id, occurredAt: accepted.at, event: accepted } }, foldOutcome);
 			}
 			// The lead's rows per table in each scope, read from the tables themselves: every lead table, however many there are.
 			const inspector = await driverFor(config);
