@@ -10,8 +10,12 @@
 import assert from 'node:assert/strict';
 import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeParameters, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
+import type { OperationModule } from '../../nodes/LeadFeedback/actions/common';
 import * as leadQuality from '../../nodes/LeadFeedback/actions/report/leadQuality';
 import { runNode, type OnError } from '../helpers/n8n-runner';
+
+/** The module as Lead Feedback's router takes an operation (checked by the type-check). */
+const operation: OperationModule = leadQuality;
 
 class LeadQualityReportNode implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,11 +27,11 @@ class LeadQualityReportNode implements INodeType {
 		defaults: { name: 'Lead Quality Report' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: leadQuality.outputs.map((displayName) => ({ type: NodeConnectionTypes.Main, displayName })),
-		properties: leadQuality.description,
+		properties: operation.description,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return leadQuality.execute.call(this);
+		return operation.execute.call(this);
 	}
 }
 
