@@ -121,6 +121,19 @@ describe('Lead Feedback: Record Outcome', () => {
 		assert.equal(again.unchanged[0].recorded, 0);
 	});
 
+	it('maps a Pipedrive deal won to the deal\'s person, and a Salesforce lead status to the lead\'s email', async () => {
+		const fixture = (name: string) => JSON.parse(readFileSync(path.join(__dirname, '../engine/feedback/fixtures', name), 'utf8')) as IDataObject;
+		const pd = await seeded('2290', 'pd-handoff');
+		const won = await feedback(pd, { resource: 'outcome', operation: 'record', input: 'pipedrive' }, [{ body: fixture('pipedrive/deal-won.json') }]);
+		assert.equal(won.recorded.length, 1, JSON.stringify(won));
+		assert.deepEqual([won.recorded[0].leadKey, won.recorded[0].handoffKey, won.recorded[0].stage, won.recorded[0].amount, won.recorded[0].currency], ['2290', 'pd-handoff', 'won', 24500, 'EUR']);
+		assert.equal(won.recorded[0].slaTimer?.status, 'contacted', 'a won deal needed a first touch: the timer stops');
+
+		const sf = await seeded('dana.scully@globex.com', 'sf-handoff');
+		const contacted = await feedback(sf, { resource: 'outcome', operation: 'record', input: 'salesforce' }, [{ body: fixture('salesforce/flow-lead-status.json') }]);
+		assert.deepEqual([contacted.recorded[0]?.leadKey, contacted.recorded[0]?.handoffKey, contacted.recorded[0]?.stage], ['dana.scully@globex.com', 'sf-handoff', 'contacted'], JSON.stringify(contacted));
+	});
+
 	it('takes the team\'s own codes from the table', async () => {
 		const f = await seeded();
 		const params = fields({ codesSource: 'editor', codes: { code: [{ code: 'demo_held', label: 'Demo held', stage: 'meeting', aliases: 'Demo done' }] }, fields: { eventId: 'd1' } });
