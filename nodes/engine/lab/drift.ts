@@ -164,7 +164,7 @@ export function detectDrift(
 		return counts;
 	};
 	const types = new Set<string>();
-	for (const row of before) for (const type of activityCounts(row).keys()) types.add(type);
+	for (const row of [...before, ...recent]) for (const type of activityCounts(row).keys()) types.add(type);
 
 	const fields: FieldDrift[] = [];
 	const measure = (field: string, label: string, binning: Binning) => {

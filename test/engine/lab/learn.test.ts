@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import fc from 'fast-check';
 
-import { learnTable, learnWithModel, runLab, type OutcomeRow } from '../../../nodes/engine/lab';
+import { inferAttributes, learnTable, learnWithModel, readRows, runLab, type OutcomeRow } from '../../../nodes/engine/lab';
 import { LeadDataError } from '../../../nodes/engine/common/errors';
 import { compileScorer, normalizeProtocol } from '../../../nodes/engine/scoring';
 import { START, SYNTHETIC_TABLE, syntheticRows } from './synthetic';
@@ -60,6 +60,19 @@ describe('learning a point table', () => {
 		assert.ok(reference > partner, 'Reference (stronger in truth) outweighs Partner');
 	});
 
+	it('finds the fields to learn from when none are named: categories, numbers, never ids or excluded fields', () => {
+		const withIds = rows.slice(0, 2000).map((r, i) => ({ ...r, lead: { ...r.lead, id: `lead-${i}`, email: `p${i}@example.com` } }));
+		const specs = inferAttributes(readRows(withIds, 'UTC'), 'activities', ['country']);
+		assert.deepEqual(
+			specs.map((s) => `${s.field}:${s.kind}`).sort(),
+			['minutesOnSite:number', 'role:category', 'source:category', 'unsubscribed:category'],
+		);
+		const learned = learnTable(withIds, { ...options, exclude: ['source'] });
+		const learnedRules = [...learned.table.fit!, ...learned.table.negative!].filter((r) => r.label !== 'Competitor domain');
+		assert.ok(learnedRules.length > 3);
+		assert.ok(!learnedRules.some((r) => ['source', 'id', 'email'].includes(r.field)), learnedRules.map((r) => r.label).join(', '));
+	});
+
 	it('learns the same table from the same rows', () => {
 		assert.equal(learnTable(rows, options).modelId, proposal.modelId);
 	});
@@ -70,14 +83,18 @@ describe('learning a point table', () => {
 		const scores = model.rows.map((row) => scorer.score(row.lead, row.at ?? START, 'UTC').total);
 		// Lead Score rounds each decayed activity to hundredths of a point.
 		const slack = (i: number) => model.roundingBound[i] + (0.01 * 20) / model.pointsPerLogit;
+		let compared = 0;
 		fc.assert(
 			fc.property(fc.nat(model.rows.length - 1), fc.nat(model.rows.length - 1), (i, k) => {
 				const gap = model.logits[i] - model.logits[k];
 				if (Math.abs(gap) <= slack(i) + slack(k)) return;
+				compared++;
 				assert.equal(Math.sign(scores[i] - scores[k]), Math.sign(gap), `leads ${i} and ${k}: model gap ${gap}, scores ${scores[i]} and ${scores[k]}`);
 			}),
 			{ numRuns: 2000 },
 		);
+		// Most pairs are apart by more than rounding can move them: the check is not vacuous.
+		assert.ok(compared > 1000, `${compared} of 2000 pairs compared`);
 	});
 
 	it('names the row and the field of bad history', () => {
