@@ -173,7 +173,8 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 
 	const logits = linearPredictor(design, chosen.weights);
 	const modelAuc = aucOfArrays(logits, design.y);
-	// The smallest scale whose rounding keeps the model's ranking (points stay small and readable).
+	// The coarsest scale (fewest points per doubling of the odds) whose rounding keeps the
+	// model's ranking: points stay small and readable.
 	let best: { draft: TableDraft; pdo: number; auc: number } | undefined;
 	for (const pdo of PDO_CHOICES) {
 		const draft = draftTable(chosen.weights, pdo / Math.LN2, ctx);
