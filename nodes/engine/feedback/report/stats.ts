@@ -53,10 +53,8 @@ export function quantileSorted(sorted: readonly number[], q: number): number | u
 export function medianInterval(sorted: readonly number[], z = Z95): { low: number; high: number } | undefined {
 	const n = sorted.length;
 	if (n < 2) return undefined;
-	const spread = (z * Math.sqrt(n)) / 2;
-	const lowRank = Math.max(1, Math.floor(n / 2 - spread));
-	const highRank = Math.min(n, Math.ceil(n / 2 + 1 + spread));
-	return { low: sorted[lowRank - 1], high: sorted[highRank - 1] };
+	const ranks = medianRanks(n, z);
+	return { low: sorted[ranks.low - 1], high: sorted[ranks.high - 1] };
 }
 
 /** Summary of a set of durations (minutes or days): how many, median, 90th percentile, median's interval. */
@@ -68,9 +66,86 @@ export interface Spread {
 	medianHigh?: number;
 }
 
+/**
+ * The spread of the values, from the few order statistics it needs (found by selection, in linear
+ * time, rather than by sorting them all). Reorders `values` in place.
+ */
 export function spreadOf(values: number[]): Spread {
-	if (values.length === 0) return { n: 0 };
-	const sorted = new Float64Array(values).sort() as unknown as number[];
-	const interval = medianInterval(sorted);
-	return { n: sorted.length, median: quantileSorted(sorted, 0.5), p90: quantileSorted(sorted, 0.9), medianLow: interval?.low, medianHigh: interval?.high };
+	const n = values.length;
+	if (n === 0) return { n: 0 };
+	const positions = [quantilePositions(n, 0.5), quantilePositions(n, 0.9)];
+	const ranks = n >= 2 ? medianRanks(n) : undefined;
+	const wanted = [...positions.flatMap(([below, above]) => [below, above]), ...(ranks ? [ranks.low - 1, ranks.high - 1] : [])];
+	const at = orderStatistics(values, wanted);
+	const quantile = ([below, above, weight]: [number, number, number]) => at.get(below)! + (at.get(above)! - at.get(below)!) * weight;
+	return {
+		n,
+		median: quantile(positions[0]),
+		p90: quantile(positions[1]),
+		medianLow: ranks ? at.get(ranks.low - 1) : undefined,
+		medianHigh: ranks ? at.get(ranks.high - 1) : undefined,
+	};
+}
+
+/** The two neighbouring positions (0-based) of the q-quantile and the weight of the upper one, as quantileSorted reads them. */
+function quantilePositions(n: number, q: number): [number, number, number] {
+	const position = (n - 1) * q;
+	const below = Math.floor(position);
+	return [below, Math.ceil(position), position - below];
+}
+
+/** The 1-based ranks of the median's interval, as medianInterval takes them. */
+function medianRanks(n: number, z = Z95): { low: number; high: number } {
+	const spread = (z * Math.sqrt(n)) / 2;
+	return { low: Math.max(1, Math.floor(n / 2 - spread)), high: Math.min(n, Math.ceil(n / 2 + 1 + spread)) };
+}
+
+/** The k-th smallest values (0-based k) of `values`, by selection: each k from the smallest up, each search to the right of the last. */
+export function orderStatistics(values: number[], ks: readonly number[]): Map<number, number> {
+	const out = new Map<number, number>();
+	let lo = 0;
+	for (const k of [...new Set(ks)].sort((a, b) => a - b)) {
+		select(values, k, lo, values.length - 1);
+		out.set(k, values[k]);
+		lo = k + 1;
+	}
+	return out;
+}
+
+/**
+ * Puts the k-th smallest of a[l..r] at a[k], the smaller ones before it and the larger after it
+ * (quickselect with a median-of-three pivot, as in Numerical Recipes' `select`).
+ */
+function select(a: number[], k: number, l: number, r: number): void {
+	const swap = (i: number, j: number) => {
+		const t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	};
+	for (;;) {
+		if (r <= l + 1) {
+			if (r === l + 1 && a[r] < a[l]) swap(l, r);
+			return;
+		}
+		const mid = (l + r) >>> 1;
+		swap(mid, l + 1);
+		if (a[l] > a[r]) swap(l, r);
+		if (a[l + 1] > a[r]) swap(l + 1, r);
+		if (a[l] > a[l + 1]) swap(l, l + 1);
+		let i = l + 1;
+		let j = r;
+		const pivot = a[l + 1];
+		for (;;) {
+			do i++;
+			while (a[i] < pivot);
+			do j--;
+			while (a[j] > pivot);
+			if (j < i) break;
+			swap(i, j);
+		}
+		a[l + 1] = a[j];
+		a[j] = pivot;
+		if (j >= k) r = j - 1;
+		if (j <= k) l = i;
+	}
 }

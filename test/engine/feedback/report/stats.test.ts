@@ -72,6 +72,22 @@ describe("the median's interval", () => {
 		assert.equal(medianInterval([3]), undefined);
 	});
 
+	it('spreadOf finds by selection what sorting finds, duplicates and all', () => {
+		fc.assert(
+			fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.double({ min: 0, max: 1e5, noNaN: true })), { minLength: 1, maxLength: 400 }), (values) => {
+				const sorted = [...values].sort((a, b) => a - b);
+				const interval = medianInterval(sorted);
+				assert.deepEqual(spreadOf([...values]), {
+					n: values.length,
+					median: quantileSorted(sorted, 0.5),
+					p90: quantileSorted(sorted, 0.9),
+					medianLow: interval?.low,
+					medianHigh: interval?.high,
+				});
+			}),
+		);
+	});
+
 	it('always holds the median', () => {
 		fc.assert(
 			fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 2, maxLength: 300 }), (values) => {
