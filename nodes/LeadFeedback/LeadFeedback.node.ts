@@ -17,12 +17,13 @@ export class LeadFeedback implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitleExpression(),
-		description: 'Records what sales did with each handed-off lead (accepted, rejected, contacted, met, won, lost) from the CRM, linked to its hand-off, owner, SLA timer and scoring model',
+		description: 'Records what sales did with each handed-off lead (accepted, rejected, contacted, met, won, lost) from the CRM, linked to its hand-off, owner, SLA timer and scoring model; reports lead quality over a period',
 		defaults: { name: 'Lead Feedback' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression(),
 		usableAsTool: true,
-		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest' }],
+		// The store is needed except by a report that reads its rows from the input items.
+		credentials: [{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest', displayOptions: { hide: { rowsFrom: ['items'] } } }],
 		properties: leadFeedbackProperties(),
 	};
 

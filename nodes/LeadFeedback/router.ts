@@ -8,6 +8,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePrope
 
 import type { OperationEntry } from './actions/common';
 import * as recordOutcome from './actions/outcome/record';
+import * as leadQualityReport from './actions/report/leadQuality';
 
 export const OPERATIONS: OperationEntry[] = [
 	{
@@ -19,6 +20,17 @@ export const OPERATIONS: OperationEntry[] = [
 		action: 'Record an outcome',
 		outputs: recordOutcome.outputs,
 		module: recordOutcome,
+	},
+	{
+		resource: 'report',
+		resourceName: 'Report',
+		operation: 'leadQuality',
+		name: 'Lead Quality Report',
+		description: 'Hand-offs, acceptance, speed to contact, SLA met, meetings, wins and revenue by score band, grade, tier, source, campaign, rep and team over a period, with findings and charts',
+		action: 'Build the lead quality report',
+		subtitle: 'Lead quality report',
+		outputs: leadQualityReport.outputs,
+		module: leadQualityReport,
 	},
 ];
 

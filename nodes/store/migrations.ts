@@ -396,6 +396,12 @@ export const MIGRATIONS: readonly Migration[] = [
 			{ table: 'outcomes', column: 'lead_key' },
 		],
 	},
+	{
+		version: 9,
+		name: 'hand-offs by time (the Lead Quality Report reads a period in batches)',
+		statements: [`CREATE INDEX handoffs_by_time ON lh.handoffs (scope, handed_off_at, lead_key, event_key)`],
+		leadTables: [],
+	},
 ];
 
 /**

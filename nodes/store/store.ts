@@ -7,17 +7,18 @@ import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
 import * as handoffs from './handoffs';
 import * as outcomes from './outcomes';
+import { readReportRows } from './reportRows';
 import { TransactionDriver } from './preview';
 import * as releases from './releases';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
 import type { AssignmentRecord, AssignmentSlaStart } from './types';
-import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
+import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
-import type { OutcomeFold, OutcomeRecordInput, OutcomeRecordOutcome, StoredOutcome, StoredOutcomeEvent } from './types';
+import type { OutcomeFold, OutcomeRecordInput, OutcomeRecordOutcome, ReportRowQuery, StoredOutcome, StoredOutcomeEvent, StoredReportRow } from './types';
 
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
 const ROWS_PER_INSERT = 500;
@@ -332,8 +333,8 @@ export class SqlHandoffStore implements HandoffStore {
 		return sla.changeSlaTimers(this.driver, target, at, change, { ...options, now: this.now() });
 	}
 
-	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options: { limit?: number } = {}): Promise<Array<SlaClaim<T>>> {
-		return sla.claimDueSlaStages(this.driver, scope, now, advance, options.limit);
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options: { limit?: number; hold?: SlaHold } = {}): Promise<Array<SlaClaim<T>>> {
+		return sla.claimDueSlaStages(this.driver, scope, now, advance, options.limit, options.hold);
 	}
 
 	reassignSlaTimer<T extends SlaTimerRecord>(input: SlaReassignInput, decide: SlaReassignDecider<T>): Promise<SlaReassignOutcome<T>> {
@@ -370,6 +371,10 @@ export class SqlHandoffStore implements HandoffStore {
 
 	listOutcomeEvents(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcomeEvent[]> {
 		return outcomes.listOutcomeEvents(this.driver, scope, leadKey, handoffKey);
+	}
+
+	readReportRows(query: ReportRowQuery, onBatch: (rows: StoredReportRow[]) => void | Promise<void>): Promise<number> {
+		return readReportRows(this.driver, query, onBatch);
 	}
 
 	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean> {

@@ -105,6 +105,11 @@ export interface AssignmentInput {
 	team?: string;
 	/** Reps whose loads the decision needs, with the starts (epoch ms) of their day and week. */
 	reps: Array<{ id: string; dayStart: number; weekStart: number }>;
+	/**
+	 * A stage a claim leased (SlaClaim.held): fired in this transaction, recorded at `at`, whatever
+	 * `decide` returns; 'leaseLost' (nothing changes) unless the timer still holds this lease.
+	 */
+	held?: { stage: string; until: number };
 }
 
 export interface AssignmentDecision {
@@ -284,9 +289,10 @@ export interface HandoffStore {
 	/**
 	 * Claims the SLA stages due by `now` of up to `limit` (default 1,000) timers of a scope, most
 	 * overdue first, moving each timer on to its next stage; each stage fires exactly once, whatever
-	 * the number of pollers. An index range, not a scan.
+	 * the number of pollers. An index range, not a scan. With `hold`, a due stage it names is not
+	 * fired but leased (see SlaHold): `reassignSlaTimer` with `held` fires it.
 	 */
-	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number }): Promise<Array<SlaClaim<T>>>;
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number; hold?: SlaHold }): Promise<Array<SlaClaim<T>>>;
 	/**
 	 * Reassigns a hand-off through the routing, under the timer's lock, the team's round-robin
 	 * counter and the reps' load rows: the new owner, the counter and the moved load commit together.
@@ -314,6 +320,12 @@ export interface HandoffStore {
 	listOutcomes(scope: string, leadKey: string): Promise<StoredOutcome[]>;
 	/** A hand-off's outcome events, in the order they happened. */
 	listOutcomeEvents(scope: string, leadKey: string, handoffKey: string): Promise<StoredOutcomeEvent[]>;
+	/**
+	 * The Lead Quality Report's rows: one per hand-off of the scope handed off in [from, to), joined
+	 * with its assignment, SLA timer, outcome and the lead's score at hand-off, in hand-off time
+	 * order, given to `onBatch` a batch at a time. Resolves to the number of rows.
+	 */
+	readReportRows(query: ReportRowQuery, onBatch: (rows: StoredReportRow[]) => void | Promise<void>): Promise<number>;
 	/**
 	 * Webhook replays: true the first time an accepted signed request's key is seen in the scope
 	 * (it is kept until `keepUntil`), false for a replay. Keys past their time are pruned as new
@@ -437,6 +449,21 @@ export interface SlaClaim<T extends SlaTimerRecord> {
 	/** The stages this poll fired, oldest first. */
 	due: SlaStageDue[];
 	firedAt: number;
+	/** A stage of the poll's `hold` that fell due: leased until `until`, not fired yet (then `timer` still has it first). */
+	held?: { stage: SlaStageDue; until: number };
+}
+
+/**
+ * Stages a poll leases instead of firing, because firing them does more than one transaction can
+ * safely hold (a reassignment takes the team's round-robin row and the reps' load rows). The claim
+ * leaves such a stage first in the timer's schedule and sets its next due time to now + `leaseMs`;
+ * `reassignSlaTimer` with `held` then fires it (records it, moves the timer on) in the same
+ * transaction as the reassignment, while the lease is still the one given. A poller that dies in
+ * between leaves the lease to run out: the next poll, in any process, claims the stage again.
+ */
+export interface SlaHold {
+	stages: readonly string[];
+	leaseMs: number;
 }
 
 /** The SLA timer an assignment starts: its hand-off, and the engine's decision once the owner is known. */
@@ -453,6 +480,11 @@ export interface SlaReassignInput {
 	team?: string;
 	/** Reps whose loads the decision needs, with the starts (epoch ms) of their day and week. */
 	reps: Array<{ id: string; dayStart: number; weekStart: number }>;
+	/**
+	 * A stage a claim leased (SlaClaim.held): fired in this transaction, recorded at `at`, whatever
+	 * `decide` returns; 'leaseLost' (nothing changes) unless the timer still holds this lease.
+	 */
+	held?: { stage: string; until: number };
 }
 
 /** Runs inside the transaction: pure and synchronous. No timer, or the same one: nothing changes. */
@@ -463,7 +495,7 @@ export type SlaReassignDecider<T extends SlaTimerRecord> = (state: {
 	loads: Record<string, RepLoadCounts>;
 }) => { timer?: T; nextCounter?: number };
 
-export type SlaReassignOutcome<T extends SlaTimerRecord> = { status: 'notFound' } | { status: 'unchanged' | 'reassigned'; before: T; after: T };
+export type SlaReassignOutcome<T extends SlaTimerRecord> = { status: 'notFound' } | { status: 'leaseLost' } | { status: 'unchanged' | 'reassigned'; before: T; after: T };
 
 export interface SlaListOptions {
 	ownerId?: string;
@@ -567,4 +599,41 @@ export interface StoredOutcomeEvent extends OutcomeEventInput {
 	leadKey: string;
 	handoffKey: string;
 	receivedAt: number;
+}
+
+/** Which hand-offs the Lead Quality Report reads (reportRows.ts). */
+export interface ReportRowQuery {
+	scope: string;
+	/** Hand-offs at or after this time (epoch ms); none: from the first. */
+	from?: number;
+	/** Hand-offs before this time (epoch ms); none: to the last. */
+	to?: number;
+	/** Rows per batch (default 5,000). */
+	batchSize?: number;
+}
+
+/** One hand-off with what became of it, in the shape the Lead Quality Report reads. */
+export interface StoredReportRow {
+	leadKey: string;
+	handoffKey: string;
+	handedOffAt: number;
+	score?: number;
+	grade?: string;
+	tier?: string;
+	source?: string;
+	campaign?: string;
+	rep?: string;
+	team?: string;
+	slaMinutes?: number;
+	slaBasis?: 'business' | 'clock';
+	firstTouchBusinessMinutes?: number;
+	firstTouchClockMinutes?: number;
+	metSla?: boolean;
+	stage: 'handedOff' | 'accepted' | 'contacted' | 'meeting' | 'opportunity' | 'won' | 'lost' | 'rejected';
+	reached: Partial<Record<'accepted' | 'contacted' | 'meeting' | 'opportunity' | 'won' | 'lost' | 'rejected', number>>;
+	wonAmount?: number;
+	currency?: string;
+	rejectionReason?: string;
+	lostReason?: string;
+	modelId?: string;
 }

@@ -1,41 +1,24 @@
 /**
- * The Lead Quality Report operation in n8n-core's engine: hand-off rows in as items, a summary
+ * Lead Feedback's Lead Quality Report in n8n-core's engine. Rows from input items: a summary
  * (Markdown, HTML, findings, PNG charts as binary data) out on Summary and one item per breakdown
  * row on Rows; the period and the score bands as parameters; a bad row names the item and the
- * field, and under "continue" leaves on the error output while the report goes on without it.
- *
- * The operation module is run inside a small node of its own here, with the operation's own
- * parameters and outputs, as Lead Feedback's router runs it.
+ * field, and under "continue" leaves on the error output while the report goes on without it; no
+ * store credential is needed. Rows from the store: the period's hand-offs joined with their
+ * owner, SLA timer, outcome and score at hand-off, the period in the workflow's time zone.
  */
 import assert from 'node:assert/strict';
-import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeParameters, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { OperationModule } from '../../nodes/LeadFeedback/actions/common';
-import * as leadQuality from '../../nodes/LeadFeedback/actions/report/leadQuality';
+import { LeadFeedback } from '../../nodes/LeadFeedback/LeadFeedback.node';
+import { clock } from '../../nodes/shared/clock';
+import { closeAllStores, createStore } from '../../nodes/store';
 import { runNode, type OnError } from '../helpers/n8n-runner';
+import { start } from '../store/sla-support';
 
-/** The module as Lead Feedback's router takes an operation (checked by the type-check). */
-const operation: OperationModule = leadQuality;
-
-class LeadQualityReportNode implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Lead Quality Report',
-		name: 'leadQualityReport',
-		group: ['transform'],
-		version: 1,
-		description: 'The Lead Quality Report operation',
-		defaults: { name: 'Lead Quality Report' },
-		inputs: [NodeConnectionTypes.Main],
-		outputs: leadQuality.outputs.map((displayName) => ({ type: NodeConnectionTypes.Main, displayName })),
-		properties: operation.description,
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return operation.execute.call(this);
-	}
-}
-
-const node = new LeadQualityReportNode();
+const node = new LeadFeedback();
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 
 function handoffs(): IDataObject[] {
@@ -62,10 +45,10 @@ function handoffs(): IDataObject[] {
 }
 
 async function report(items: IDataObject[], parameters: INodeParameters = {}, onError?: OnError) {
-	return runNode({ node, parameters, items, onError, timezone: 'Europe/Berlin' });
+	return runNode({ node, parameters: { resource: 'report', operation: 'leadQuality', rowsFrom: 'items', ...parameters }, items, onError, timezone: 'Europe/Berlin' });
 }
 
-describe('Lead Quality Report', () => {
+describe('Lead Quality Report from input items', () => {
 	it('sends one summary with Markdown, HTML, the findings and three PNG charts, and one item per breakdown row', async () => {
 		const { outputs, error } = await report(handoffs());
 		assert.equal(error, undefined);
@@ -135,5 +118,82 @@ describe('Lead Quality Report', () => {
 		assert.match(String(error?.message), /Invalid protocol: \/bands\/1: bands must ascend: 40 comes after 60/);
 		const { error: text } = await report(handoffs(), { bands: '40, high' });
 		assert.match(String(text?.message), /Score Bands: expected whole numbers separated by commas/);
+	});
+});
+
+describe('Lead Quality Report from the store', () => {
+	const root = mkdtempSync(path.join(os.tmpdir(), 'lead-handoff-report-'));
+	const realNow = clock.now;
+	// Now: 2026-12-02 10:00 UTC. Last month in Berlin: 1 November 00:00 to 1 December 00:00 local time.
+	const NOW = Date.parse('2026-12-02T10:00:00Z');
+	let folder: string;
+
+	beforeAll(async () => {
+		folder = path.join(root, 'store');
+		const store = await createStore({ kind: 'embedded', folder });
+		const at = (iso: string) => Date.parse(iso);
+		// Ana's lead: scored 85 (A) by model m-3, handed off in November, contacted, won.
+		await store.saveScore('default', 'ana@x.com', { snapshotKey: 's1', modelId: 'm-3', asOf: at('2026-11-10T08:00:00Z'), total: 85, fit: 50, engagement: 35, negative: 0, velocity: null, grade: 'A', score: {} }, []);
+		await store.decideHandoff({ scope: 'default', leadKey: 'ana@x.com', eventKey: 'h-ana', at: at('2026-11-10T09:00:00Z') }, () => ({ handoff: true, details: {} }));
+		await store.assignLead({ scope: 'default', leadKey: 'ana@x.com', eventKey: 'h-ana', at: at('2026-11-10T09:00:00Z'), team: 'EMEA', reps: [] }, () => ({ repId: 'ben', details: {} }));
+		await start(store, { handoffKey: 'h-ana', leadKey: 'ana@x.com', startedAt: at('2026-11-10T09:00:00Z'), ownerId: 'ben' });
+		// A lead handed off on 30 November 23:30 UTC: 1 December 00:30 in Berlin, so not in last month there.
+		await store.decideHandoff({ scope: 'default', leadKey: 'late@x.com', eventKey: 'h-late', at: at('2026-11-30T23:30:00Z') }, () => ({ handoff: true, details: {} }));
+		// Another scope's hand-off is never read.
+		await store.decideHandoff({ scope: 'other', leadKey: 'ana@x.com', eventKey: 'h-other', at: at('2026-11-11T09:00:00Z') }, () => ({ handoff: true, details: {} }));
+	});
+	beforeEach(() => {
+		clock.now = () => NOW;
+	});
+	afterEach(() => {
+		clock.now = realNow;
+	});
+	afterAll(async () => {
+		await closeAllStores();
+		rmSync(root, { recursive: true, force: true });
+	});
+
+	async function fromStore(parameters: INodeParameters, withCredential = true) {
+		const result = await runNode({
+			node,
+			parameters: { resource: 'report', operation: 'leadQuality', charts: false, ...parameters },
+			items: [{}],
+			timezone: 'Europe/Berlin',
+			...(withCredential ? { credentials: { leadHandoffStoreApi: { backend: 'embedded', folder } } } : {}),
+		});
+		return result;
+	}
+
+	it("reads last month's hand-offs in the workflow's time zone, with the score, owner and SLA of each", async () => {
+		const { outputs, error } = await fromStore({ period: 'lastMonth' });
+		assert.equal(error, undefined);
+		const [summary, rows] = outputs;
+		assert.equal(summary[0].json.handoffs, 1);
+		assert.equal(summary[0].json.periodFrom, '2026-10-31T23:00:00.000Z');
+		assert.equal(summary[0].json.periodTo, '2026-11-30T23:00:00.000Z');
+		const group = (dimension: string) => rows.filter((r) => r.json.dimension === dimension).map((r) => r.json.group);
+		assert.deepEqual(group('scoreBand'), ['80+']);
+		assert.deepEqual(group('grade'), ['A']);
+		assert.deepEqual(group('team'), ['EMEA']);
+		assert.deepEqual(group('rep'), ['ben']);
+	});
+
+	it('reads the last 30 days by default, and a custom period as given', async () => {
+		const last30 = await fromStore({});
+		assert.equal(last30.outputs[0][0].json.handoffs, 2);
+		const custom = await fromStore({ period: 'custom', periodFrom: '2026-12-01T00:00:00', periodTo: '2026-12-02T00:00:00' });
+		assert.equal(custom.outputs[0][0].json.handoffs, 1, 'only the hand-off of 1 December, Berlin time');
+		const other = await fromStore({ scope: 'other' });
+		assert.equal(other.outputs[0][0].json.handoffs, 1);
+	});
+
+	it('asks for the store credential only when the rows come from the store', async () => {
+		const { error } = await fromStore({}, false);
+		assert.match(String(error?.message), /no "Lead Handoff Store" credential is selected/);
+		const { error: none, outputs } = await report(handoffs(), { charts: false });
+		assert.equal(none, undefined);
+		assert.equal(outputs[0][0].json.handoffs, 120);
+		const credential = node.description.credentials![0];
+		assert.deepEqual(credential.displayOptions, { hide: { rowsFrom: ['items'] } });
 	});
 });

@@ -1,9 +1,10 @@
 /**
  * Lead Quality Report: the monthly review's figures over a period, by score band, grade, tier,
  * source and campaign, rep and team, with findings in words and charts. Reads one report row per
- * input item (a hand-off with what became of it) and sends out a summary (Markdown, HTML,
- * findings, charts as PNG binary data) on Summary and one item per breakdown row on Rows.
- * It reads and writes nothing in the store.
+ * hand-off, from the store (the period's hand-offs joined with their assignment, SLA timer,
+ * outcome and score at hand-off) or from the input items, and sends out a summary (Markdown,
+ * HTML, findings, charts as PNG binary data) on Summary and one item per breakdown row on Rows.
+ * It writes nothing in the store.
  */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, IPairedItemData } from 'n8n-workflow';
 
@@ -25,14 +26,48 @@ import {
 	type CompiledReportOptions,
 	type ReportRow,
 } from '../../../engine/feedback/report';
+import { periodBounds, type ReportPeriod } from '../../../engine/feedback/report/period';
+import { clock } from '../../../shared/clock';
 import { errorItem, toNodeError } from '../../../shared/items';
+import { storeScopeOf, storeScopeOption } from '../../../shared/leadInput';
+import { leaseStoreFor } from '../../../shared/store';
 
 export const outputs = ['Summary', 'Rows'];
 const SUMMARY = 0;
 const ROWS = 1;
 
+const FROM_STORE = { show: { rowsFrom: ['store'] } };
+const FROM_ITEMS = { show: { rowsFrom: ['items'] } };
+
 export const description: INodeProperties[] = [
 	{
+		displayName: 'Rows From',
+		name: 'rowsFrom',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Lead Handoff Store', value: 'store', description: "The period's hand-offs in the store, with their owner, SLA timer, recorded outcome and score at hand-off" },
+			{ name: 'Input Items', value: 'items', description: 'One hand-off with what became of it per input item' },
+		],
+		default: 'store',
+	},
+	{
+		displayName: 'Period',
+		name: 'period',
+		type: 'options',
+		displayOptions: FROM_STORE,
+		options: [
+			{ name: 'Last 30 Days', value: 'last30Days', description: 'Hand-offs of the 30 days up to now' },
+			{ name: 'Last Month', value: 'lastMonth', description: "The last whole calendar month, in the workflow's time zone" },
+			{ name: 'Custom', value: 'custom', description: 'From and to as given' },
+		],
+		default: 'last30Days',
+	},
+	{ displayName: 'From', name: 'periodFrom', type: 'dateTime', displayOptions: { show: { rowsFrom: ['store'], period: ['custom'] } }, default: '', description: 'Hand-offs at or after this time. Empty: from the first.' },
+	{ displayName: 'To', name: 'periodTo', type: 'dateTime', displayOptions: { show: { rowsFrom: ['store'], period: ['custom'] } }, default: '', description: 'Hand-offs before this time. Empty: to the last.' },
+	{ ...storeScopeOption, displayOptions: FROM_STORE },
+	{
+		displayOptions: FROM_ITEMS,
 		displayName:
 			'Each input item is one hand-off with what became of it: handedOffAt, score, grade, tier, source, campaign, rep, team, slaMinutes, slaBasis, firstTouchBusinessMinutes, firstTouchClockMinutes, metSla, stage, reached (first time per stage), wonAmount, currency, rejectionReason, lostReason, modelId',
 		name: 'rowsNotice',
@@ -43,12 +78,13 @@ export const description: INodeProperties[] = [
 		displayName: 'Row Field',
 		name: 'rowField',
 		type: 'string',
+		displayOptions: FROM_ITEMS,
 		default: '',
 		placeholder: 'e.g. handoff',
 		description: 'The field of each item that holds the hand-off row (a dot path). Empty: the item itself.',
 	},
-	{ displayName: 'From', name: 'from', type: 'dateTime', default: '', description: 'Only hand-offs at or after this time. Empty: from the first.' },
-	{ displayName: 'To', name: 'to', type: 'dateTime', default: '', description: 'Only hand-offs before this time. Empty: to the last.' },
+	{ displayName: 'From', name: 'from', type: 'dateTime', displayOptions: FROM_ITEMS, default: '', description: 'Only hand-offs at or after this time. Empty: from the first.' },
+	{ displayName: 'To', name: 'to', type: 'dateTime', displayOptions: FROM_ITEMS, default: '', description: 'Only hand-offs before this time. Empty: to the last.' },
 	{
 		displayName: 'Score Bands',
 		name: 'bands',
@@ -89,6 +125,8 @@ export const description: INodeProperties[] = [
 
 interface ReportParameters {
 	options: CompiledReportOptions;
+	/** Undefined: rows from the items. */
+	store?: { scope: string };
 	rowField: string;
 	charts: boolean;
 	title?: string;
@@ -123,9 +161,19 @@ function bandNumber(value: unknown, index: number): number {
 
 function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
 	const o = ctx.getNodeParameter('reportOptions', 0, {}) as { title?: string; maxFindings?: number; maxGroups?: number; ratio?: number; chartWidth?: number };
-	const from = optionalTime(ctx.getNodeParameter('from', 0, ''), 'From', zone);
-	const to = optionalTime(ctx.getNodeParameter('to', 0, ''), 'To', zone);
+	const fromStore = ctx.getNodeParameter('rowsFrom', 0, 'store') === 'store';
+	let from: number | undefined;
+	let to: number | undefined;
+	if (fromStore) {
+		const period = ctx.getNodeParameter('period', 0, 'last30Days') as ReportPeriod;
+		const custom = period === 'custom' ? { from: optionalTime(ctx.getNodeParameter('periodFrom', 0, ''), 'From', zone), to: optionalTime(ctx.getNodeParameter('periodTo', 0, ''), 'To', zone) } : {};
+		({ from, to } = periodBounds(period, clock.now(), zone, custom));
+	} else {
+		from = optionalTime(ctx.getNodeParameter('from', 0, ''), 'From', zone);
+		to = optionalTime(ctx.getNodeParameter('to', 0, ''), 'To', zone);
+	}
 	return {
+		...(fromStore ? { store: { scope: storeScopeOf(ctx.getNodeParameter('scope', 0, undefined)) } } : {}),
 		options: compileReportOptions({
 			bands: parseBands(ctx.getNodeParameter('bands', 0, '40, 60, 80')),
 			minCount: ctx.getNodeParameter('minCount', 0, DEFAULT_MIN_COUNT) as number,
@@ -142,6 +190,36 @@ function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
 	};
 }
 
+/** The period's rows from the store, read in batches. One summary for the input: the first item pairs it. */
+async function readStoreRows(ctx: IExecuteFunctions, p: ReportParameters, rows: ReportRow[]): Promise<void> {
+	const lease = await leaseStoreFor(ctx);
+	try {
+		await lease.store.readReportRows({ scope: p.store!.scope, from: p.options.from, to: p.options.to }, (batch) => {
+			for (const row of batch) rows.push(row);
+		});
+	} catch (error) {
+		throw toNodeError(ctx, error);
+	} finally {
+		lease.release();
+	}
+}
+
+/** One row per input item (or its Row Field); a bad one stops the run, or leaves on the error output. */
+function readItemRows(ctx: IExecuteFunctions, items: INodeExecutionData[], p: ReportParameters, zone: string, rows: ReportRow[], used: IPairedItemData[], out: INodeExecutionData[][]): void {
+	const getRow = p.rowField === '' ? undefined : compilePath(p.rowField);
+	for (let index = 0; index < items.length; index++) {
+		try {
+			const source = getRow ? getRow(items[index].json) : items[index].json;
+			if (source === null || typeof source !== 'object' || Array.isArray(source)) throw new LeadDataError(p.rowField || 'item', 'a hand-off row (an object)', source);
+			rows.push(reportRow(source as Record<string, unknown>, zone));
+			used.push({ item: index });
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx, error, index);
+			out[SUMMARY].push(errorItem(ctx, items[index], index, error));
+		}
+	}
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const zone = this.getTimezone();
@@ -154,20 +232,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		out[SUMMARY] = items.map((item, index) => errorItem(this, item, index, error));
 		return out;
 	}
-	const getRow = p.rowField === '' ? undefined : compilePath(p.rowField);
 	const rows: ReportRow[] = [];
 	const used: IPairedItemData[] = [];
-	for (let index = 0; index < items.length; index++) {
-		try {
-			const source = getRow ? getRow(items[index].json) : items[index].json;
-			if (source === null || typeof source !== 'object' || Array.isArray(source)) throw new LeadDataError(p.rowField || 'item', 'a hand-off row (an object)', source);
-			rows.push(reportRow(source as Record<string, unknown>, zone));
-			used.push({ item: index });
-		} catch (error) {
-			if (!this.continueOnFail()) throw toNodeError(this, error, index);
-			out[SUMMARY].push(errorItem(this, items[index], index, error));
-		}
-	}
+	if (p.store) {
+		await readStoreRows(this, p, rows);
+		// The summary stands for every item that started the run.
+		for (let index = 0; index < items.length; index++) used.push({ item: index });
+	} else readItemRows(this, items, p, zone, rows, used, out);
 	const report = buildReport(rows, p.options);
 	const found = findings(report);
 	const summaryOptions = { title: p.title, maxFindings: p.maxFindings, maxGroups: p.maxGroups };

@@ -10,3 +10,4 @@ export { escapeHtml, escapeMarkdown, reportHtml, reportMarkdown, type SummaryOpt
 export { REACHED_STAGES, reportRow, type ReachedStage, type ReportRow } from './rows';
 export { medianInterval, quantileSorted, rateOf, spreadOf, wilson, Z95, type Rate, type Spread } from './stats';
 export { duration, percent } from './format';
+export { periodBounds, REPORT_PERIODS, type PeriodBounds, type ReportPeriod } from './period';

@@ -1,0 +1,152 @@
+/**
+ * The Lead Quality Report's rows from the store: one row per hand-off of a period, with what it
+ * was linked to and what became of it. One query per batch joins
+ *   - the hand-off (lh.handoffs): its lead, key and time;
+ *   - its assignment (lh.assignments): rep id and team;
+ *   - its SLA timer (lh.sla_timers): tier, and from the timer's JSON the SLA (minutes, basis), the
+ *     first touch in business and clock minutes, whether it met the SLA and the owner's name;
+ *   - its outcome (lh.outcomes): stage, first time each stage was reached, amount, reasons, and
+ *     the rep, team and scoring model it was linked to;
+ *   - the lead's latest score snapshot at or before the hand-off (lh.score_snapshots): score,
+ *     grade and model id.
+ * Source and campaign are not stored with a hand-off, so the rows carry none.
+ *
+ * Batches are read in hand-off time order by keyset (time, lead, key) over the handoffs_by_time
+ * index, so memory stays bounded and no batch re-reads an earlier one. JSON fields are read in
+ * SQL (`->>`, which PostgreSQL and SQLite 3.38+ both have): nothing else of the timer is parsed.
+ */
+import { checkKey, checkTime, invalid } from './checks';
+import type { Driver } from './dialect';
+import type { ReportRowQuery, StoredReportRow } from './types';
+
+export const REPORT_BATCH = 5000;
+const REACHED = ['accepted', 'contacted', 'meeting', 'opportunity', 'won', 'lost', 'rejected'] as const;
+const OUTCOME_STAGES = new Set(['handedOff', ...REACHED]);
+
+interface Row {
+	lead_key: string;
+	event_key: string;
+	handed_off_at: number | string;
+	a_rep: string | null;
+	a_team: string | null;
+	tier: string | null;
+	t_owner: string | null;
+	t_team: string | null;
+	owner_name: string | null;
+	sla_minutes: number | string | null;
+	sla_basis: string | null;
+	touch_business: number | string | null;
+	touch_clock: number | string | null;
+	met_sla: number | string | boolean | null;
+	stage: string | null;
+	reason: string | null;
+	amount: number | string | null;
+	currency: string | null;
+	accepted_at: number | string | null;
+	contacted_at: number | string | null;
+	meeting_at: number | string | null;
+	opportunity_at: number | string | null;
+	won_at: number | string | null;
+	lost_at: number | string | null;
+	rejected_at: number | string | null;
+	o_rep: string | null;
+	o_team: string | null;
+	o_model: string | null;
+	score: number | string | null;
+	grade: string | null;
+	s_model: string | null;
+}
+
+const SELECT = `SELECT h.lead_key, h.event_key, h.handed_off_at,
+	a.rep_id AS a_rep, a.team AS a_team,
+	t.tier, t.owner_id AS t_owner, t.team AS t_team,
+	t.state -> 'details' -> 'owner' ->> 'name' AS owner_name,
+	t.state ->> 'slaMinutes' AS sla_minutes, t.state ->> 'slaBasis' AS sla_basis,
+	t.state ->> 'firstTouchBusinessMinutes' AS touch_business, t.state ->> 'firstTouchClockMinutes' AS touch_clock,
+	t.state ->> 'metSla' AS met_sla,
+	o.stage, o.reason, o.amount, o.currency,
+	o.accepted_at, o.contacted_at, o.meeting_at, o.opportunity_at, o.won_at, o.lost_at, o.rejected_at,
+	o.rep_id AS o_rep, o.team AS o_team, o.model_id AS o_model,
+	s.total AS score, s.grade, s.model_id AS s_model
+FROM lh.handoffs h
+LEFT JOIN lh.assignments a ON a.scope = h.scope AND a.lead_key = h.lead_key AND a.event_key = h.event_key
+LEFT JOIN lh.sla_timers t ON t.scope = h.scope AND t.handoff_key = h.event_key
+LEFT JOIN lh.outcomes o ON o.scope = h.scope AND o.lead_key = h.lead_key AND o.handoff_key = h.event_key
+LEFT JOIN lh.score_snapshots s ON s.lead_key = h.lead_key AND s.scope = h.scope AND s.snapshot_key = (
+	SELECT x.snapshot_key FROM lh.score_snapshots x WHERE x.lead_key = h.lead_key AND x.scope = h.scope AND x.as_of <= h.handed_off_at
+	ORDER BY x.as_of DESC, x.recorded_at DESC LIMIT 1)
+WHERE h.scope = $1 AND h.handed_off_at >= $2 AND h.handed_off_at < $3`;
+const FIRST = `${SELECT} ORDER BY h.handed_off_at, h.lead_key, h.event_key LIMIT $4`;
+const NEXT = `${SELECT} AND (h.handed_off_at, h.lead_key, h.event_key) > ($5, $6, $7) ORDER BY h.handed_off_at, h.lead_key, h.event_key LIMIT $4`;
+
+function num(value: number | string | null): number | undefined {
+	if (value === null) return undefined;
+	const n = Number(value);
+	return Number.isFinite(n) ? n : undefined;
+}
+
+function text(value: string | null): string | undefined {
+	return value === null || value === '' ? undefined : value;
+}
+
+/** `->>` gives 'true'/'false' on PostgreSQL and 1/0 on SQLite. */
+function bool(value: number | string | boolean | null): boolean | undefined {
+	if (value === null) return undefined;
+	return value === true || value === 1 || value === 'true' || value === '1';
+}
+
+function toRow(r: Row): StoredReportRow {
+	const reached: StoredReportRow['reached'] = {};
+	for (const stage of REACHED) {
+		const at = num(r[`${stage}_at`]);
+		if (at !== undefined) reached[stage] = at;
+	}
+	const stage = r.stage !== null && OUTCOME_STAGES.has(r.stage) ? (r.stage as StoredReportRow['stage']) : 'handedOff';
+	const basis = r.sla_basis === 'business' || r.sla_basis === 'clock' ? r.sla_basis : undefined;
+	const row: StoredReportRow = { leadKey: r.lead_key, handoffKey: r.event_key, handedOffAt: Number(r.handed_off_at), stage, reached };
+	const set = <K extends keyof StoredReportRow>(key: K, value: StoredReportRow[K] | undefined) => {
+		if (value !== undefined) row[key] = value;
+	};
+	set('score', num(r.score));
+	set('grade', text(r.grade));
+	set('tier', text(r.tier));
+	set('rep', text(r.owner_name) ?? text(r.a_rep) ?? text(r.o_rep) ?? text(r.t_owner));
+	set('team', text(r.a_team) ?? text(r.o_team) ?? text(r.t_team));
+	set('slaMinutes', num(r.sla_minutes));
+	set('slaBasis', basis);
+	set('firstTouchBusinessMinutes', num(r.touch_business));
+	set('firstTouchClockMinutes', num(r.touch_clock));
+	set('metSla', bool(r.met_sla));
+	set('wonAmount', stage === 'won' ? num(r.amount) : undefined);
+	set('currency', stage === 'won' ? text(r.currency) : undefined);
+	set('rejectionReason', stage === 'rejected' ? text(r.reason) : undefined);
+	set('lostReason', stage === 'lost' ? text(r.reason) : undefined);
+	set('modelId', text(r.o_model) ?? text(r.s_model));
+	return row;
+}
+
+/**
+ * Calls `onBatch` with the report rows of the period's hand-offs, in hand-off time order, at most
+ * `batchSize` at a time; resolves to how many there were.
+ */
+export async function readReportRows(driver: Driver, query: ReportRowQuery, onBatch: (rows: StoredReportRow[]) => void | Promise<void>): Promise<number> {
+	if (typeof query !== 'object' || query === null) throw invalid('The report row query must be an object.');
+	const scope = checkKey(query.scope, 'Scope');
+	const from = query.from === undefined ? -Number.MAX_SAFE_INTEGER : checkTime(query.from, 'Report from');
+	const to = query.to === undefined ? Number.MAX_SAFE_INTEGER : checkTime(query.to, 'Report to');
+	const size = query.batchSize ?? REPORT_BATCH;
+	if (!Number.isInteger(size) || size < 1) throw invalid('The report batch size must be a whole number above 0.');
+	let total = 0;
+	let last: Row | undefined;
+	for (;;) {
+		const rows: Row[] = last
+			? await driver.all<Row>(NEXT, [scope, from, to, size, Number(last.handed_off_at), last.lead_key, last.event_key])
+			: await driver.all<Row>(FIRST, [scope, from, to, size]);
+		if (rows.length === 0) break;
+		total += rows.length;
+		await onBatch(rows.map(toRow));
+		if (rows.length < size) break;
+		last = rows[rows.length - 1];
+	}
+	return total;
+}
