@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FIRMOGRAPHICS_PRESETS, MODEL_LABELS, ATTRIBUTION_MODELS } from '../engine/enrich';
-import { hiddenTwin } from '../shared/ruleViews';
+import { keptTwins, shownThroughRoot } from '../shared/ruleViews';
 import { DEFAULT_OPTIONS_JSON } from './editorOptions';
 
 const editor = { optionsSource: ['editor'] };
@@ -78,7 +78,7 @@ const properties: INodeProperties[] = [
 		name: 'optionsJson',
 		type: 'json',
 		default: DEFAULT_OPTIONS_JSON,
-		description: 'Validated against enrich.schema.json, shipped in the package; everything has a default, so {} is complete',
+		description: 'Validated against enrich.schema.json, shipped in the package; everything has a default, so {} is complete. A link to the lead in your CRM: "crmUrlTemplate": "https://app.hubspot.com/contacts/YOUR-PORTAL-ID/record/0-1/{{id}}"',
 		displayOptions: { show: { optionsSource: ['json'] } },
 	},
 	{
@@ -284,10 +284,18 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-/** Settings kept while JSON is chosen, and the JSON kept while the settings are (see ruleViews). */
+/**
+ * The settings and the JSON are the two views of the options: each is kept, with a notice, while
+ * the other is chosen (see ruleViews), and reads its mode from the root so that n8n's clean-up
+ * after a switch leaves it alone.
+ */
 const SETTINGS = ['companyData', 'urlTemplate', 'preset', 'mapping', 'lookupTable', 'lookupSettings', 'brief', 'templates', 'fields'];
-export const leadEnrichProperties: INodeProperties[] = [
-	...properties,
-	...properties.filter((p) => SETTINGS.includes(p.name)).map((p) => hiddenTwin(p, 'optionsSource', ['json'])),
-	...properties.filter((p) => p.name === 'optionsJson').map((p) => hiddenTwin(p, 'optionsSource', ['editor'])),
-];
+const inView = (p: INodeProperties) => SETTINGS.includes(p.name) || p.name === 'optionsJson';
+export const leadEnrichProperties: INodeProperties[] = properties.flatMap((p) => {
+	if (p.name === 'optionsJson') {
+		// The JSON, then the settings kept while it is chosen; the JSON kept while the settings are.
+		const settingsKept = properties.filter((s) => SETTINGS.includes(s.name)).flatMap((s) => keptTwins(s, 'optionsSource', ['json']));
+		return [shownThroughRoot(p, 'optionsSource'), ...settingsKept, ...keptTwins(p, 'optionsSource', ['editor'])];
+	}
+	return [inView(p) ? shownThroughRoot(p, 'optionsSource') : p];
+});

@@ -82,8 +82,11 @@ export function editorToOptions(p: EditorParameters): EnrichOptions {
 	return options;
 }
 
-/** The JSON a fresh node shows. */
-export const DEFAULT_OPTIONS_JSON = '{\n  "crmUrlTemplate": "https://app.hubspot.com/contacts/123/record/0-1/{{id}}",\n  "attribution": { "model": "uShaped" },\n  "sms": { "maxSegments": 1 }\n}';
+/**
+ * The JSON a fresh node shows: the engine's defaults spelled out, so a fresh node decides the
+ * same in either view (the settings left empty mean these defaults too).
+ */
+export const DEFAULT_OPTIONS_JSON = '{\n  "attribution": { "model": "uShaped" },\n  "sms": { "maxSegments": 1 }\n}';
 
 /** What each setting reads as when n8n holds no value for it (its field is hidden or empty). */
 const NOT_SET: EditorParameters = { companyData: 'none', urlTemplate: '', preset: 'clearbit', mapping: {}, lookupTable: {}, lookupSettings: {}, brief: {}, templates: {}, fields: {} };

@@ -286,19 +286,16 @@ export function editorRowsToRouting(rules: RoutingEditorRules): RoutingProtocol 
 	};
 }
 
-/** The routing JSON a fresh node shows: the default tiers and an example roster to replace. */
+/**
+ * The routing JSON a fresh node shows: what the empty tables mean, spelled out (the default
+ * tiers, no reps yet, the fallback queue), so a fresh node routes the same in either view. Reps
+ * go into `assignment.roster` ({ "id", "name", "email", "slackId" }) and into a team's `members`.
+ */
 export const DEFAULT_ROUTING_JSON = JSON.stringify(
 	{
 		calendar: { hours: { start: '09:00', end: '18:00' } },
 		tiers: DEFAULT_TIERS,
-		assignment: {
-			roster: [
-				{ id: '101', name: 'Ana Ruiz', email: 'ana@example.com', slackId: 'U0ANA', weight: 1, capacity: { perDay: 20 } },
-				{ id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN', weight: 1 },
-			],
-			teams: [{ id: 'sales', name: 'Sales', members: ['101', '102'], strategy: 'roundRobin' }],
-			fallback: { queue: 'Unassigned' },
-		},
+		assignment: { roster: [], teams: [], fallback: { queue: 'Unassigned' } },
 	},
 	null,
 	2,

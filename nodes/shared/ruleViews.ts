@@ -1,18 +1,28 @@
 /**
  * A node's rules have two views, the tables and one JSON parameter, chosen by a mode parameter.
  *
- * n8n keeps only the parameters the chosen mode shows: when the mode changes, the editor drops
- * every parameter the new mode hides, whatever its value. So each view's parameters get a
- * twin of type `hidden`, with the same name and default, shown (to n8n, not on screen) in the
- * other mode: n8n then keeps the user's rows while JSON is chosen and the JSON while the
- * tables are. Nothing is lost on switching back.
+ * n8n's editor (2.41) keeps only what the panel shows. When the mode changes it removes the
+ * value of every parameter that leaves the panel's list (a parameter of type `hidden` is never
+ * in the list, so a hidden twin of the same name does not save it), and it removes a table or a
+ * collection whose display depends by name on the changed parameter as soon as the change shows
+ * it again. So each view's parameters are kept this way:
+ *
+ * - the view's own properties depend on the mode through the root path (`/rulesSource`), which
+ *   the editor's clean-up after a change does not follow;
+ * - each has a twin of the same name and default: a notice, listed while the other view is
+ *   chosen and the value differs from its default. The notice says that the value is kept and
+ *   not used; being listed, it keeps the value in the panel, and n8n saves it. A value at its
+ *   default needs no keeping: the twin is not listed, and the default comes back.
+ *
+ * Switching there and back gives back what the view held; test/nodes/editor-switch.test.ts
+ * replays the editor's steps and test/editor/editor.test.ts makes the switches in n8n.
  *
  * A view that holds only its defaults while the other view holds the user's rules is what a
  * switch leaves behind: the node then refuses to run and says what the other view has, rather
  * than run on defaults (an empty roster sends every lead to the fallback queue).
  */
 import stableStringify from 'fast-json-stable-stringify';
-import { NodeHelpers, type IExecuteFunctions, type INodeParameters, type INodeProperties } from 'n8n-workflow';
+import { NodeHelpers, type DisplayCondition, type IDisplayOptions, type IExecuteFunctions, type INodeParameters, type INodeProperties, type NodeParameterValue } from 'n8n-workflow';
 
 import { ProtocolError } from '../engine/common/errors';
 
@@ -20,31 +30,84 @@ import { ProtocolError } from '../engine/common/errors';
 export type ParameterReader = (name: string) => unknown;
 
 /**
- * The view's properties, each followed by a hidden twin that keeps its value while `mode`
- * parameter shows the other view (`otherModes`).
+ * The view's properties, shown while the `mode` parameter is not one of `otherModes`, each
+ * followed by its twins that keep the value while it is.
  */
 export function keptInOtherMode(properties: INodeProperties[], mode: string, otherModes: string[]): INodeProperties[] {
-	return properties.flatMap((property) => [property, hiddenTwin(property, mode, otherModes)]);
+	return properties.flatMap((property) => [shownThroughRoot(property, mode), ...keptTwins(property, mode, otherModes)]);
 }
 
-/** A property's twin that keeps its value, unseen, while `mode` is one of `otherModes`. */
-export function hiddenTwin(property: INodeProperties, mode: string, otherModes: string[]): INodeProperties {
-	return { displayName: property.displayName, name: property.name, type: 'hidden', default: property.default, displayOptions: { show: { [mode]: otherModes } } };
+/** The property with its display condition on `mode` read from the root (`/mode`). */
+export function shownThroughRoot(property: INodeProperties, mode: string): INodeProperties {
+	const display = property.displayOptions;
+	if (!display) return property;
+	const moved = (conditions: IDisplayOptions['show']) => (conditions && mode in conditions ? Object.fromEntries(Object.entries(conditions).map(([k, v]) => [k === mode ? `/${mode}` : k, v])) : conditions);
+	return { ...property, displayOptions: { ...display, ...(display.show ? { show: moved(display.show) } : {}), ...(display.hide ? { hide: moved(display.hide) } : {}) } };
 }
 
 /**
- * Reads the first item's parameters. A value kept by a hidden twin is as n8n saved it, without
- * the defaults it leaves out (a row's "Test: Score"); they are filled in from the shown
- * property, by n8n's own rules, so the kept rows read as they did when shown.
+ * The twins that keep a property's value while `mode` is one of `otherModes`, both with the
+ * property's name and default and its other display conditions (a version, another parameter):
+ * - a `hidden` one, so that n8n fills the value in (and saves it) while the other view is shown;
+ * - a notice, listed in the panel while the value is not the default (as saved, or as the editor
+ *   fills it in), so that the editor keeps it; it says the value is kept and not used. A value at
+ *   its default needs no keeping: the editor drops it and the default comes back.
+ */
+export function keptTwins(property: INodeProperties, mode: string, otherModes: string[]): INodeProperties[] {
+	const { [mode]: _mode, [`/${mode}`]: _root, ...otherShow } = property.displayOptions?.show ?? {};
+	const { [mode]: _hideMode, [`/${mode}`]: _hideRoot, ...otherHide } = property.displayOptions?.hide ?? {};
+	const inOtherMode = { ...otherShow, [`/${mode}`]: otherModes };
+	const isDefault = defaultForms(property).map((value): DisplayCondition => ({ _cnd: { eq: value as NodeParameterValue } }));
+	const hidden: INodeProperties = { displayName: property.displayName, name: property.name, type: 'hidden', default: property.default, displayOptions: { show: inOtherMode, ...(Object.keys(otherHide).length ? { hide: otherHide } : {}) } };
+	const notice: INodeProperties = {
+		displayName: `${property.displayName}: kept as set in the other mode, not used while this one is chosen`,
+		name: property.name,
+		type: 'notice',
+		default: property.default,
+		displayOptions: { show: inOtherMode, hide: { ...otherHide, [property.name]: isDefault } },
+	};
+	return [hidden, notice];
+}
+
+/** Whether a property is a twin that keeps another property's value (see keptTwins). */
+export function isKeptTwin(property: INodeProperties, properties: INodeProperties[]): boolean {
+	return (property.type === 'notice' || property.type === 'hidden') && properties.some((p) => p.name === property.name && p.type !== 'notice' && p.type !== 'hidden');
+}
+
+/**
+ * The property's default in the forms the editor holds it: as declared, with the defaults of a
+ * row's fields filled in (while shown), and without them (as saved, and as kept while hidden).
+ */
+function defaultForms(property: INodeProperties): unknown[] {
+	const { displayOptions: _display, ...bare } = property;
+	const filled = NodeHelpers.getNodeParameters([bare], {}, true, false, null, null)?.[property.name] ?? property.default;
+	const sparse = NodeHelpers.getNodeParameters([bare], { [property.name]: filled } as INodeParameters, false, false, null, null)?.[property.name] ?? property.default;
+	const forms: unknown[] = [];
+	for (const form of [property.default, filled, sparse]) if (!forms.some((f) => stableStringify(f) === stableStringify(form))) forms.push(form);
+	return forms;
+}
+
+/**
+ * Reads the first item's parameters. A view's parameter comes as n8n saved it: absent while the
+ * other view is chosen and it holds its default (its twin is not shown then), and without the
+ * defaults n8n leaves out of a kept row (a row's "Test: Score"). Both are filled in from the
+ * shown property of the node's version, by n8n's own rules, so a kept view reads as it did
+ * when shown.
  */
 export function parameterReader(ctx: IExecuteFunctions, properties: INodeProperties[]): ParameterReader {
 	return (name) => {
 		const value = ctx.getNodeParameter(name, 0, null) ?? undefined;
-		const shown = properties.find((p) => p.name === name && p.type !== 'hidden');
-		if (value === undefined || !shown || !properties.some((p) => p.name === name && p.type === 'hidden') || typeof value !== 'object') return value;
+		if (!properties.some((p) => p.name === name && isKeptTwin(p, properties))) return value;
+		if (value !== undefined && typeof value !== 'object') return value;
 		const node = ctx.getNode();
-		const filled = NodeHelpers.getNodeParameters([shown], { [name]: value } as INodeParameters, true, true, node, null);
-		return filled?.[name] ?? value;
+		const ofVersion = (p: INodeProperties) => {
+			const versions = p.displayOptions?.show?.['@version'];
+			return !versions || NodeHelpers.checkConditions(versions, [node.typeVersion]);
+		};
+		const shown = properties.find((p) => p.name === name && !isKeptTwin(p, properties) && ofVersion(p));
+		if (!shown) return value;
+		const filled = NodeHelpers.getNodeParameters([shown], (value === undefined ? {} : { [name]: value }) as INodeParameters, true, true, node, null);
+		return filled?.[name] ?? value ?? shown.default;
 	};
 }
 

@@ -25,6 +25,7 @@ import { closeAllStores } from '../../nodes/store';
 import { editorRowsToRouting, tiersToEditorRows } from '../../nodes/TierRouter/editorRules';
 import { TierRouter } from '../../nodes/TierRouter/TierRouter.node.ts';
 import type { ConditionGroupRow } from '../../nodes/shared/conditionRows';
+import { isKeptTwin } from '../../nodes/shared/ruleViews';
 import { runNode } from '../helpers/n8n-runner';
 import { score } from '../engine/gate/helpers';
 
@@ -50,14 +51,14 @@ function setInPanel(type: INodeType, saved: INodeParameters, name: string, value
 	return NodeHelpers.getNodeParameters(properties, parameters, false, false, node, type.description)!;
 }
 
-/** The same node type without the hidden twins that keep the other mode's values. */
-const withoutTwins = (type: INodeType): INodeType => ({ ...type, description: { ...type.description, properties: type.description.properties.filter((p) => p.type !== 'hidden') } }) as INodeType;
+/** The same node type without the twins that keep the other mode's values. */
+const withoutTwins = (type: INodeType): INodeType => ({ ...type, description: { ...type.description, properties: type.description.properties.filter((p, _, all) => !isKeptTwin(p, all)) } }) as INodeType;
 
 const AS_OF = '2026-06-15T12:00:00Z';
 const MONDAY_11 = '2026-03-16T10:00:00.000Z';
 
 describe('switching between the tables and JSON', () => {
-	it("n8n's panel drops a parameter the new mode hides, even one the user changed: without its hidden twin the JSON is gone", () => {
+	it("n8n's panel drops a parameter the new mode hides, even one the user changed: without its twins the JSON is gone", () => {
 		const scoreNode = new LeadScore();
 		const rulesJson = JSON.stringify({ fit: [{ label: 'VP', field: 'jobTitle', operator: 'contains', value: ['VP'], points: 30 }], engagement: [], negative: [] });
 		const saved = setInPanel(withoutTwins(scoreNode), { rulesSource: 'json', rulesJson }, 'rulesSource', 'editor');
