@@ -1,8 +1,25 @@
 /**
  * One poll of the SLA Breach Trigger: claim the stages due by now in the store (each stage of each
  * timer goes to exactly one poll, whatever the number of n8n processes), reassign the leads whose
- * Reassignment stage fired, and turn every fired stage into its Escalation item on the stage's
+ * Reassignment stage fell due, and turn every fired stage into its Escalation item on the stage's
  * output. A manual run ("Fetch Test Event") shows the engine's sample and claims nothing.
+ *
+ * The Reassignment stage, with reassigning on, is fired in two steps that cannot leave a lead
+ * behind. Reassigning inside the claim was the other way, and it is refused: the claim holds
+ * timer rows and would then wait for the team's round-robin row and the reps' load rows, which
+ * Tier Router takes in the opposite order (counter, loads, then the lead's timers); on PostgreSQL
+ * one of the two would be aborted as a deadlock, rolling back a whole poll of up to 10,000 stages,
+ * and a poll reassigning hundreds of leads would hold a team's counter for all of them. Instead:
+ * 1. The claim LEASES the stage (the store's SlaHold): the stages before it fire, the stage stays
+ *    the timer's next one, due again when the lease runs out (REASSIGN_LEASE_MS).
+ * 2. `reassignByRouting` with `held` reassigns the lead and fires the stage in ONE transaction, in
+ *    the usual lock order, only while the timer still holds this poll's lease. When nobody can
+ *    take the lead, the stage fires all the same and the reason stays on the timer.
+ * If the process dies, or the database drops, between or during the two, the lease runs out and
+ * the next poll (in any process) claims the stage again, as it claims any due stage, and finishes
+ * it: the lead is reassigned, or the reason kept, exactly once, and only the poll whose
+ * transaction committed emits the Reassignment item. A poll whose lease ran out meanwhile (a stall
+ * longer than the lease, or another process's clock running ahead) finds it taken and emits nothing.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
@@ -21,8 +38,8 @@ import {
 	type StageDue,
 	type StageName,
 } from '../engine/sla';
-import type { HandoffStore, SlaClaim } from '../store';
-import { reassignByRouting, type ReassignResult } from '../shared/slaReassign';
+import { StoreError, type HandoffStore, type SlaClaim, type SlaHold } from '../store';
+import { fireWithoutReassigning, reassignByRouting, type HeldReassignResult, type ReassignResult } from '../shared/slaReassign';
 import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM_LIMIT, STAGE_OUTPUTS } from './description';
 
 export interface ManagerRow {
@@ -51,6 +68,14 @@ export interface ReassignmentNote {
 	via?: string;
 	skipped?: Array<{ repId: string; reason: string }>;
 }
+
+/**
+ * How long a poll holds a claimed Reassignment stage before another poll may take it over. Far
+ * longer than a reassignment takes (milliseconds), short enough that a lead whose poller died
+ * waits only a couple of poll intervals more.
+ */
+export const REASSIGN_LEASE_MS = 2 * 60_000;
+const HOLD: SlaHold = { stages: ['reassign'], leaseMs: REASSIGN_LEASE_MS };
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 
@@ -162,12 +187,67 @@ async function reassignmentItem(store: HandoffStore, settings: TriggerSettings, 
 	return { ...escalationJson(escalation), reassignment: note as unknown as IDataObject };
 }
 
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Whether a failed reassignment may succeed if tried again: the database was unreachable, dropped
+ * the connection, was locked or restarting (the store's errors, and raw driver errors, which carry
+ * a code). An error of the engine or of the data (a policy that no longer compiles, a corrupt row)
+ * would fail on every try.
+ */
+function mayPass(error: unknown): boolean {
+	const root = error instanceof StoreError && error.code === 'unknown' && error.cause !== undefined ? error.cause : error;
+	if (root instanceof StoreError) return root.code !== 'invalid-input' && root.code !== 'corrupt';
+	const code = (root as { code?: unknown } | null)?.code;
+	return typeof code === 'string' || typeof (root as { errno?: unknown } | null)?.errno === 'number';
+}
+
+/**
+ * A leased Reassignment stage, fired with the reassignment (see the top of this file). Undefined
+ * when this poll does not emit it: another poll took the lease over (it emits it), the timer is
+ * gone (the lead was erased), or the store failed in a way the next poll's try may not (the
+ * lease then runs out and the next poll finishes it).
+ */
+async function heldReassignmentItem(store: HandoffStore, settings: TriggerSettings, claim: SlaClaim<SlaTimer>, policy: ReturnType<typeof compilePolicy> | undefined, failure: unknown): Promise<IDataObject | undefined> {
+	const { stage, until } = claim.held!;
+	const held = { stage: stage.stage, until };
+	const base = { scope: claim.timer.scope, handoffKey: claim.timer.handoffKey, at: claim.firedAt };
+	let result: HeldReassignResult;
+	try {
+		if (!policy) throw failure;
+		// Only from the rep who let it lapse: a lead someone reassigned meanwhile stays where it went.
+		result = await reassignByRouting(store, { ...base, held, ...(claim.timer.ownerId === undefined ? {} : { fromOwner: claim.timer.ownerId }) });
+	} catch (error) {
+		if (mayPass(error)) return undefined;
+		try {
+			result = await fireWithoutReassigning(store, { ...base, held }, `Not reassigned: ${messageOf(error)}`, policy?.calendar.zone ?? 'UTC');
+		} catch {
+			return undefined;
+		}
+	}
+	if (result.status === 'leaseLost' || result.status === 'notFound') return undefined;
+	// The timer as the stage found it: the late owner, the stage fired.
+	const timer = result.before;
+	if (!policy) return { ...unrenderable(timer, stage as unknown as StageDue, claim.firedAt, failure), reassignment: { reassigned: false, message: result.message } };
+	const manager = managerFor(timer, policy, settings.managers);
+	const reassignedTo = result.status === 'reassigned' ? result.owner : undefined;
+	const escalation = buildEscalation(policy, timer, stage as unknown as StageDue, claim.firedAt, contextFor(settings, manager, reassignedTo));
+	const note: ReassignmentNote = {
+		reassigned: result.status === 'reassigned',
+		message: result.message,
+		...(result.via ? { via: result.via } : {}),
+		...(result.skipped?.length ? { skipped: result.skipped } : {}),
+	};
+	return { ...escalationJson(escalation), reassignment: note as unknown as IDataObject };
+}
+
 /**
  * Claims the stages due by `now` and returns one output per stage (Reminder, Manager Alert,
  * Reassignment, Last Alert), or null when nothing was due (n8n then starts no execution).
  */
 export async function pollEscalations(store: HandoffStore, settings: TriggerSettings, now: number): Promise<INodeExecutionData[][] | null> {
-	const claims = await store.claimDueSlaStages<SlaTimer>(settings.scope, now, pollStep, { limit: settings.claimLimit });
+	// With reassigning on, the Reassignment stage is leased by the claim and fired with its reassignment.
+	const claims = await store.claimDueSlaStages<SlaTimer>(settings.scope, now, pollStep, { limit: settings.claimLimit, ...(settings.reassign ? { hold: HOLD } : {}) });
 	if (claims.length === 0) return null;
 	const outputs = emptyOutputs();
 	for (const claim of claims) {
@@ -193,6 +273,10 @@ export async function pollEscalations(store: HandoffStore, settings: TriggerSett
 				json = unrenderable(claim.timer, stage, claim.firedAt, error);
 			}
 			outputs[output].push({ json });
+		}
+		if (claim.held) {
+			const json = await heldReassignmentItem(store, settings, claim, policy, failure);
+			if (json) outputs[outputOf(claim.held.stage.stage)].push({ json });
 		}
 	}
 	return outputs.some((o) => o.length) ? outputs : null;

@@ -13,6 +13,13 @@
  *   (sorted), then timer rows, then assignment rows, then rep load rows. A start and a contact
  *   of one lead therefore queue, so a contact is either kept for the start or applied to the timer.
  * - A timer is stored whole as JSON (`state`), with the columns the store queries copied out of it.
+ * - A stage whose firing needs more locks than a claim may take (the Reassignment stage: the
+ *   team's round-robin row and the reps' load rows, which Tier Router takes BEFORE timer rows) is
+ *   leased by the claim, not fired (SlaHold): the row keeps the stage as its next one, with its
+ *   next due time moved to the lease's end. `reassignSlaTimer` with `held` fires it together with
+ *   the reassignment, in the usual order (touches, timer, counter, loads), only while the row
+ *   still holds that very lease; a lease that runs out (the poller died) is claimed again by any
+ *   poll, as a due stage is. So the stage fires exactly once, and only with its reassignment.
  */
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
@@ -23,6 +30,7 @@ import type {
 	SlaChange,
 	SlaChangeOutcome,
 	SlaClaim,
+	SlaHold,
 	SlaKeptContact,
 	SlaListOptions,
 	SlaReassignDecider,
@@ -119,6 +127,13 @@ function readTimer<T extends SlaTimerRecord>(driver: Driver, row: TimerRow): T {
 	return { ...timer, schedule: timer.schedule.slice(at), ...(Array.isArray(timer.fired) ? { fired: [...timer.fired, ...passed] } : {}) };
 }
 
+/** The timer with its first `count` scheduled stages fired, as readTimer marks stages a poll passed. */
+function firstFired<T extends SlaTimerRecord>(timer: T, count: number): T {
+	if (count === 0) return timer;
+	const passed = timer.schedule.slice(0, count).map((s) => s.stage);
+	return { ...timer, schedule: timer.schedule.slice(count), ...(Array.isArray(timer.fired) ? { fired: [...timer.fired, ...passed] } : {}) };
+}
+
 /** Whether a poll step only fired the first `count` stages: then the next stage columns say it all. */
 function onlyFired(before: SlaTimerRecord, after: SlaTimerRecord, count: number): boolean {
 	if (after.schedule.length !== before.schedule.length - count || !after.schedule.every((s, i) => s === before.schedule[i + count])) return false;
@@ -191,8 +206,8 @@ function timerParams(timer: SlaTimerRecord, assignmentKey: string | null, now: n
 	];
 }
 
-async function writeTimer(tx: Queryable, timer: SlaTimerRecord, assignmentKey: string | null, now: number): Promise<void> {
-	const [nextStage, nextDueAt] = nextOf(timer);
+async function writeTimer(tx: Queryable, timer: SlaTimerRecord, assignmentKey: string | null, now: number, lease?: { stage: string; until: number }): Promise<void> {
+	const [nextStage, nextDueAt] = lease ? [lease.stage, lease.until] : nextOf(timer);
 	await tx.run(
 		`UPDATE lh.sla_timers SET owner_id = $3, team = $4, tier = $5, policy_key = $6, status = $7, due_at = $8, closed_at = $9,
 		next_stage = $10, next_due_at = $11, assignment_key = $12, state = $13, updated_at = $14 WHERE scope = $1 AND handoff_key = $2`,
@@ -517,11 +532,21 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 			]),
 		).values(),
 	].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+	const held = input.held === undefined ? undefined : { stage: checkKey(input.held?.stage, 'Held stage'), until: checkTime(input.held?.until, 'The held stage\'s lease') };
 	return driver.transaction(async (tx) => {
 		await lockTouches(tx, scope, handoffKey, undefined);
 		const [row] = await tx.all<TimerRow>('SELECT state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers WHERE scope = $1 AND handoff_key = $2 FOR UPDATE', [scope, handoffKey]);
 		if (!row) return { status: 'notFound' };
-		const before = readTimer<T>(driver, row);
+		let before = readTimer<T>(driver, row);
+		const owner = before.ownerId;
+		let firing: SlaTimerRecord['schedule'][number] | undefined;
+		if (held) {
+			// Only the lease's holder fires it: a lease that ran out and was claimed again, or a
+			// timer changed meanwhile (contacted, reassigned by hand: its next stage set anew), is not this one's.
+			if (row.next_stage !== held.stage || row.next_due_at === null || Number(row.next_due_at) !== held.until || before.schedule[0]?.stage !== held.stage) return { status: 'leaseLost' };
+			firing = before.schedule[0];
+			before = firstFired(before, 1);
+		}
 		let counter = 0;
 		if (team !== undefined) {
 			const [cursor] = await tx.all<{ counter: number }>(
@@ -532,8 +557,9 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 		}
 		const loads = await lockAndLoadReps(tx, scope, reps);
 		const decision = decide({ timer: before, policy: await policyOf(driver, tx, row.policy_key), counter, loads });
-		const after = decision.timer;
-		if (after === undefined || after === before) return { status: 'unchanged', before, after: before };
+		// A held stage fires whatever the decision: the timer moves on past it, reassigned or not.
+		const after = decision.timer ?? (firing ? before : undefined);
+		if (after === undefined || (after === before && !firing)) return { status: 'unchanged', before, after: before };
 		checkRecord(after, before, `The SLA timer "${handoffKey}"`);
 		if (after.ownerId !== undefined && !reps.some((r) => r.id === after.ownerId)) await lockRep(tx, scope, after.ownerId);
 		if (team !== undefined && decision.nextCounter !== undefined) {
@@ -543,6 +569,11 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 		}
 		const key = await moveLoad(tx, before, after, row.assignment_key, at);
 		await writeTimer(tx, after, key, now);
+		if (firing) {
+			const recorded = await recordFired(tx, driver, scope, at, [[handoffKey, firing.stage, before.leadKey, firing.dueAt]]);
+			if (recorded !== 1) throw new StoreError('unknown', `An SLA stage was about to fire a second time in ${driver.location}; the reassignment was rolled back.`);
+			return { status: after.ownerId !== owner ? 'reassigned' : 'unchanged', before, after };
+		}
 		return { status: 'reassigned', before, after };
 	});
 }
@@ -551,11 +582,23 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
  * Claims the stages due by `now` of up to `limit` timers of a scope, the most overdue first.
  * Rows another poller holds are skipped (PostgreSQL's SKIP LOCKED; SQLite has one writer at a
  * time): each stage goes to exactly one poller. Returns the fired stages with their timers.
+ * A stage `hold` names is leased instead (SlaHold), with the stages before it fired; a lease that
+ * ran out is due again, so the next poll claims it like any due stage.
  */
-export async function claimDueSlaStages<T extends SlaTimerRecord>(driver: Driver, scope: string, now: number, advance: SlaAdvance<T>, limit = DEFAULT_CLAIM_LIMIT): Promise<Array<SlaClaim<T>>> {
+export async function claimDueSlaStages<T extends SlaTimerRecord>(
+	driver: Driver,
+	scope: string,
+	now: number,
+	advance: SlaAdvance<T>,
+	limit = DEFAULT_CLAIM_LIMIT,
+	hold?: SlaHold,
+): Promise<Array<SlaClaim<T>>> {
 	checkKey(scope, 'Scope');
 	checkTime(now, 'The poll time');
 	const size = checkLimit(limit);
+	if (hold !== undefined && (!Array.isArray(hold.stages) || !Number.isSafeInteger(hold.leaseMs) || hold.leaseMs < 1)) {
+		throw invalid('The stages to hold must be a list, with a lease of a whole number of milliseconds above 0.');
+	}
 	return driver.transaction(async (tx) => {
 		const rows = await tx.all<TimerRow & { handoff_key: string }>(
 			`SELECT handoff_key, state, policy_key, assignment_key, next_stage, next_due_at FROM lh.sla_timers
@@ -566,10 +609,23 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(driver: Driver
 		const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
 		const claims: Array<SlaClaim<T>> = [];
 		const moved: Array<[handoffKey: string, nextStage: string | null, nextDueAt: number | null]> = [];
-		const rewritten: Array<{ timer: T; assignmentKey: string | null }> = [];
+		const rewritten: Array<{ timer: T; assignmentKey: string | null; lease?: { stage: string; until: number } }> = [];
 		for (const row of rows) {
 			const before = readTimer<T>(driver, row);
 			const step = advance(before, now);
+			const held = hold ? step.due.findIndex((s) => hold.stages.includes(s.stage)) : -1;
+			if (held >= 0) {
+				// Fire the stages before the held one; lease the held one, left first in the schedule.
+				const stage = step.due[held];
+				if (before.schedule[held]?.stage !== stage.stage || before.schedule[held].dueAt !== stage.dueAt) {
+					throw invalid(`The SLA timer "${before.handoffKey}": a poll must fire the stages of its schedule in order.`);
+				}
+				const leased = firstFired(before, held);
+				const until = now + hold!.leaseMs;
+				rewritten.push({ timer: leased, assignmentKey: row.assignment_key, lease: { stage: stage.stage, until } });
+				claims.push({ timer: leased, policy: policies.get(row.policy_key)!, due: step.due.slice(0, held), firedAt: now, held: { stage, until } });
+				continue;
+			}
 			const after = checkRecord(step.timer, before, `The SLA timer "${before.handoffKey}"`);
 			const [nextStage, nextDueAt] = nextOf(after);
 			if (nextDueAt !== null && nextDueAt <= now) throw invalid(`The SLA timer "${before.handoffKey}" still has a stage due at the poll time after the poll.`);
@@ -578,7 +634,7 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(driver: Driver
 			claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });
 		}
 		await moveOn(tx, driver, scope, now, moved);
-		for (const { timer, assignmentKey } of rewritten) await writeTimer(tx, timer, assignmentKey, now);
+		for (const { timer, assignmentKey, lease } of rewritten) await writeTimer(tx, timer, assignmentKey, now, lease);
 		const fired = claims.flatMap((claim) => claim.due.map((stage) => [claim.timer.handoffKey, stage.stage, claim.timer.leadKey, stage.dueAt] as const));
 		// The record of every fired stage, under its primary key: a stage cannot be recorded twice.
 		const recorded = await recordFired(tx, driver, scope, now, fired);
