@@ -14,9 +14,13 @@ import * as path from 'node:path';
 import { NodeHelpers, type ICredentialDataDecryptedObject, type IDataObject, type INode, type INodeExecutionData, type INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_LADDER, compilePolicy, decideStart, makePolicy, routingSnapshot, type SlaTimer, type StartTimerInput } from '../../nodes/engine/sla';
+import fc from 'fast-check';
+
 import { SlaBreachTrigger } from '../../nodes/SlaBreachTrigger/SlaBreachTrigger.node.ts';
+import { pollEscalations, REASSIGN_LEASE_MS, type TriggerSettings } from '../../nodes/SlaBreachTrigger/escalate';
 import { clock } from '../../nodes/shared/clock';
-import { closeAllStores, openStore, storeConfigFromCredential, type HandoffStore, type StoreConfig } from '../../nodes/store';
+import { closeAllStores, createStore, openStore, StoreError, storeConfigFromCredential, type HandoffStore, type StoreConfig } from '../../nodes/store';
+import { pollStep } from '../../nodes/engine/sla';
 import { pollNode } from '../helpers/n8n-runner';
 import { embeddedBackend, postgresBackend, describeOn } from '../store/backends';
 
@@ -208,7 +212,73 @@ describe('SLA Breach Trigger (embedded store)', () => {
 		const note = item.reassignment as { reassigned: boolean; message: string };
 		assert.equal(note.reassigned, false);
 		assert.match(note.message, /without a routing with teams/);
-		assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '101');
+		const timer = (await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer;
+		assert.equal(timer.ownerId, '101');
+		assert.deepEqual(timer.details.reassignment, { at: T0 + 120 * MINUTE, reassigned: false, message: note.message }, 'the reason is kept on the timer');
+		assert.equal((await pollAt(credentials, T0 + 10 * HOUR)).emitted, null, 'the stage fired once');
+	});
+
+	it('the database drops during the reassignment: the lead is reassigned by the poll after the lease, and the stage emitted once', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		await pollAt(credentials, T0 + 60 * MINUTE);
+		const real = store.reassignSlaTimer.bind(store);
+		const drop = jest.spyOn(store, 'reassignSlaTimer').mockImplementationOnce(async () => {
+			throw new StoreError('connection', 'Cannot connect to 127.0.0.1:5432: connection refused.');
+		});
+		try {
+			assert.equal((await pollAt(credentials, T0 + 120 * MINUTE)).emitted, null, 'nothing to emit: the reassignment did not happen');
+			assert.equal(drop.mock.calls.length, 1);
+			assert.deepEqual((await store.slaEscalations('default', 'evt-1')).map((e) => e.stage), ['reminder', 'manager'], 'the stage has not fired');
+			assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '101');
+			assert.equal((await pollAt(credentials, T0 + 120 * MINUTE + REASSIGN_LEASE_MS - 1)).emitted, null, 'still leased to the failed poll');
+		} finally {
+			drop.mockImplementation(real);
+		}
+		const back = await pollAt(credentials, T0 + 120 * MINUTE + REASSIGN_LEASE_MS);
+		assert.deepEqual(fired(back.emitted), [[], [], ['evt-1/reassign'], []]);
+		const item = back.emitted![2][0].json;
+		assert.deepEqual(item.reassignedTo, { id: '102', name: 'Ben Okafor', email: 'ben@example.com', slackId: 'U0BEN' });
+		assert.equal(item.lateByMinutes, 2, 'fired when the failed poll\'s lease ran out');
+		const timer = (await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer;
+		assert.deepEqual([timer.ownerId, timer.previousOwners, timer.reassignments], ['102', ['101'], 1]);
+		assert.equal((await pollAt(credentials, T0 + 150 * MINUTE)).emitted, null);
+		assert.deepEqual(fired((await pollAt(credentials, T0 + 180 * MINUTE + REASSIGN_LEASE_MS)).emitted), [[], [], [], ['evt-1/lastAlert']]);
+		assert.deepEqual((await store.slaEscalations('default', 'evt-1')).map((e) => e.stage), ['reminder', 'manager', 'reassign', 'lastAlert']);
+	});
+
+	it('n8n dies between the claim and the reassignment: the next poll after the lease reassigns the lead once and emits it once', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		// The poll of a process killed right after its claim committed: the lead is still 101's.
+		const [dead] = await store.claimDueSlaStages<SlaTimer>('default', T0 + 120 * MINUTE, pollStep, { hold: { stages: ['reassign'], leaseMs: REASSIGN_LEASE_MS } });
+		assert.deepEqual([dead.due.map((d) => d.stage), dead.held?.stage.stage], [['reminder', 'manager'], 'reassign']);
+		assert.equal((await pollAt(credentials, T0 + 121 * MINUTE)).emitted, null);
+		const restarted = await pollAt(credentials, T0 + 125 * MINUTE);
+		assert.deepEqual(fired(restarted.emitted), [[], [], ['evt-1/reassign'], []]);
+		assert.equal((restarted.emitted![2][0].json.reassignment as IDataObject).reassigned, true);
+		assert.equal((await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer.ownerId, '102');
+		assert.equal((await pollAt(credentials, T0 + 126 * MINUTE)).emitted, null);
+	});
+
+	it('a reassignment that fails for good (not the database): the stage fires without it, the reason on the item and the timer, once', async () => {
+		const { credentials, store } = await fresh();
+		await startTimer(store, 'evt-1', T0);
+		const broken = jest.spyOn(store, 'reassignSlaTimer').mockImplementationOnce(async () => {
+			throw new TypeError('routing snapshot unreadable');
+		});
+		let item: IDataObject;
+		try {
+			item = (await pollAt(credentials, T0 + 120 * MINUTE)).emitted![2][0].json;
+		} finally {
+			broken.mockRestore();
+		}
+		assert.equal(item.stage, 'reassign');
+		assert.deepEqual(item.reassignment, { reassigned: false, message: 'Not reassigned: routing snapshot unreadable' });
+		const timer = (await store.getSlaTimer<SlaTimer>('default', 'evt-1'))!.timer;
+		assert.equal(timer.ownerId, '101');
+		assert.equal((timer.details.reassignment as IDataObject).message, 'Not reassigned: routing snapshot unreadable');
+		assert.equal((await pollAt(credentials, T0 + 10 * HOUR)).emitted, null);
 	});
 
 	it('a stage due while n8n was down fires once on the next poll, saying how late', async () => {
@@ -388,4 +458,155 @@ describeOn(postgres)('SLA Breach Trigger (PostgreSQL): two pollers on one store'
 		assert.equal(unique.size, count * 3, 'reminder, manager and reassignment of every timer, each once');
 		for (const stage of ['reminder', 'manager', 'reassign']) assert.equal(emitted.filter((e) => e.endsWith(`/${stage}`)).length, count);
 	}, 180_000);
+});
+
+/** A process of the property below died here: everything after it, in that process, never happens. */
+class Died extends Error {}
+
+type Fault = 'none' | 'dieAfterClaim' | 'dbDropInReassign' | 'dieAfterReassign' | 'stall';
+interface Step {
+	process: 0 | 1;
+	/** Minutes since the previous step. */
+	advance: number;
+	fault: Fault;
+	/** Lets the oldest stalled poll go on first. */
+	release: boolean;
+}
+
+const PROPERTY_SETTINGS: TriggerSettings = { scope: 'default', managers: new Map(), reassign: true, claimLimit: 2 };
+const PROPERTY_KEYS = ['evt-a', 'evt-b', 'evt-c'];
+
+/**
+ * Two n8n processes (two store connections, the second one's clock `skew` ahead) polling one store,
+ * each poll possibly hit by a fault: the process dies right after its claim, or right after its
+ * reassignment committed (before n8n got the item); the database drops inside the reassignment;
+ * the poll stalls before reassigning, for as long as later steps take. Returns what reached n8n
+ * and which poll committed each reassignment.
+ */
+async function crashScenario(stores: [HandoffStore, HandoffStore], steps: readonly Step[], skew: number) {
+	for (const [i, key] of PROPERTY_KEYS.entries()) await startTimer(stores[0], key, T0 + i * MINUTE);
+	const emitted: Array<{ poll: number; key: string }> = [];
+	const committed = new Map<string, number[]>();
+	/** Reassignments committed by a poll that died before n8n got its items. */
+	const unemitted = new Set<string>();
+	const stalls: Array<() => void> = [];
+	const running: Array<Promise<void>> = [];
+	/** Once set, no poll stalls any more (the end of the scenario). */
+	let draining = false;
+	let polls = 0;
+
+	const poll = (process: 0 | 1, now: number, fault: Fault): Promise<void> => {
+		const id = ++polls;
+		let dead = false;
+		let faulted = false;
+		const real = stores[process];
+		const store = new Proxy(real, {
+			get(target, prop) {
+				const value = Reflect.get(target, prop, target) as unknown;
+				if (typeof value !== 'function') return value;
+				const call = (...args: unknown[]) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+				return async (...args: unknown[]) => {
+					if (dead) throw new Died('the process is gone');
+					if (prop === 'claimDueSlaStages') {
+						const claims = await call(...args);
+						if (fault === 'dieAfterClaim') dead = true;
+						return claims;
+					}
+					if (prop !== 'reassignSlaTimer') return call(...args);
+					const input = args[0] as { handoffKey: string; held?: unknown };
+					const hit = input.held !== undefined && !faulted && fault !== 'none' && fault !== 'dieAfterClaim';
+					if (hit) faulted = true;
+					if (hit && fault === 'stall' && !draining) await new Promise<void>((resolve) => stalls.push(resolve));
+					if (hit && fault === 'dbDropInReassign') {
+						return call(input, () => {
+							throw new StoreError('connection', 'The connection to the database was lost.');
+						});
+					}
+					const outcome = (await call(...args)) as { status: string };
+					if (input.held !== undefined && (outcome.status === 'reassigned' || outcome.status === 'unchanged')) {
+						committed.set(input.handoffKey, [...(committed.get(input.handoffKey) ?? []), id]);
+						if (hit && fault === 'dieAfterReassign') {
+							dead = true;
+							unemitted.add(input.handoffKey);
+							throw new Died('killed after the commit');
+						}
+					}
+					return outcome;
+				};
+			},
+		});
+		return pollEscalations(store, PROPERTY_SETTINGS, now).then(
+			(outputs) => {
+				if (dead) return; // nothing a dead process built reaches n8n
+				for (const output of outputs ?? []) for (const item of output) emitted.push({ poll: id, key: `${String(item.json.handoffKey)}/${String(item.json.stage)}` });
+			},
+			(error: unknown) => {
+				if (!dead && !(error instanceof StoreError)) throw error;
+			},
+		);
+	};
+
+	let t = T0 + 115 * MINUTE;
+	for (const step of steps) {
+		t += step.advance * MINUTE;
+		if (step.release) stalls.shift()?.();
+		const done = poll(step.process, t + (step.process === 1 ? skew : 0), step.fault);
+		if (step.fault === 'stall') running.push(done);
+		else await done;
+	}
+	// Every stalled poll goes on; then the processes, restarted and healthy, poll until the day is done.
+	draining = true;
+	while (stalls.length) stalls.shift()!();
+	await Promise.all(running);
+	for (const later of [6 * HOUR, 48 * HOUR]) await poll(0, T0 + later, 'none');
+	return { emitted, committed, unemitted };
+}
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+	process: fc.constantFrom<0 | 1>(0, 1),
+	advance: fc.constantFrom(0, 1, 2, 3, 10),
+	fault: fc.constantFrom<Fault>('none', 'none', 'dieAfterClaim', 'dbDropInReassign', 'dieAfterReassign', 'stall'),
+	release: fc.boolean(),
+});
+
+/** The property, on one backend: `fresh` gives a new store's config each run. */
+async function checkCrashes(fresh: () => Promise<StoreConfig>, numRuns: number): Promise<void> {
+	await fc.assert(
+		fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 8 }), fc.constantFrom(0, 5 * MINUTE), async (steps, skew) => {
+			const config = await fresh();
+			const stores: [HandoffStore, HandoffStore] = [await createStore(config), await createStore(config)];
+			try {
+				const { emitted, committed, unemitted } = await crashScenario(stores, steps, skew);
+				const keys = emitted.map((e) => e.key);
+				assert.equal(new Set(keys).size, keys.length, `a stage was emitted twice: ${keys.join(', ')}`);
+				for (const handoffKey of PROPERTY_KEYS) {
+					const stages = (await stores[0].slaEscalations('default', handoffKey)).map((e) => e.stage);
+					assert.equal(stages.filter((s) => s === 'reassign').length, 1, `${handoffKey}: the Reassignment stage fired once`);
+					// Reassigned exactly once, the reason on the timer; the turn went to the other rep.
+					const timer = (await stores[0].getSlaTimer<SlaTimer>('default', handoffKey))!.timer;
+					assert.deepEqual([timer.ownerId, timer.previousOwners, timer.reassignments], ['102', ['101'], 1], handoffKey);
+					assert.equal((timer.details.reassignment as IDataObject).reassigned, true);
+					assert.deepEqual(committed.get(handoffKey)?.length, 1, `${handoffKey}: one poll committed the reassignment`);
+					// Emitted once, by the poll that committed it; never, only when that process died before n8n had the item.
+					const items = emitted.filter((e) => e.key === `${handoffKey}/reassign`);
+					if (unemitted.has(handoffKey)) assert.deepEqual(items, []);
+					else assert.deepEqual(items.map((e) => e.poll), committed.get(handoffKey));
+				}
+			} finally {
+				await Promise.all(stores.map((s) => s.close()));
+			}
+		}),
+		{ numRuns },
+	);
+}
+
+describe('SLA Breach Trigger: whatever process dies when, every fired Reassignment stage reassigns the lead once (fast-check)', () => {
+	const backend = embeddedBackend();
+	afterAll(() => backend.cleanup());
+	it('on the embedded store', () => checkCrashes(() => backend.fresh(), 40), 120_000);
+});
+
+describeOn(postgres)('SLA Breach Trigger on PostgreSQL: whatever process dies when, every fired Reassignment stage reassigns the lead once (fast-check)', () => {
+	afterAll(() => postgres.cleanup());
+	it('two connections polling one schema', () => checkCrashes(() => postgres.fresh(), 15), 180_000);
 });
