@@ -397,8 +397,8 @@ describe('the escalation template (workflows/sla-escalation-slack-email-sms.json
  * A poller in another process (a second n8n on the same store), loaded and waiting: `go()` starts
  * it and resolves with the "<hand-off>/<stage>" pairs it emitted.
  */
-async function otherProcessPoller(credential: ICredentialDataDecryptedObject, now: number): Promise<{ go(): Promise<string[]> }> {
-	const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sla-breach-poller.ts'), JSON.stringify(credential), String(now)], {
+async function otherProcessPoller(credential: ICredentialDataDecryptedObject, now: number, mode: 'tell' | 'reassign' | 'die-before-reassign' = 'tell'): Promise<{ go(): Promise<string[]> }> {
+	const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'sla-breach-poller.ts'), JSON.stringify(credential), String(now), mode], {
 		cwd: path.resolve(__dirname, '../..'),
 		stdio: ['pipe', 'pipe', 'pipe'],
 	});
@@ -407,7 +407,7 @@ async function otherProcessPoller(credential: ICredentialDataDecryptedObject, no
 	child.stdout.on('data', (d) => (out += d));
 	const done = new Promise<string[]>((resolve, reject) => {
 		child.on('error', reject);
-		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`poller exited with ${code}: ${err}`))));
+		child.on('exit', (code, signal) => (code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`poller exited with ${code ?? signal}: ${err}`))));
 	});
 	await new Promise<void>((resolve, reject) => {
 		child.stderr.on('data', (d) => {
@@ -458,6 +458,30 @@ describeOn(postgres)('SLA Breach Trigger (PostgreSQL): two pollers on one store'
 		assert.equal(unique.size, count * 3, 'reminder, manager and reassignment of every timer, each once');
 		for (const stage of ['reminder', 'manager', 'reassign']) assert.equal(emitted.filter((e) => e.endsWith(`/${stage}`)).length, count);
 	}, 180_000);
+
+	it('a process killed between its claim and the reassignment: another process reassigns each lead once, after the lease, and emits it once', async () => {
+		const credentials = { leadHandoffStoreApi: credentialFor(await postgres.fresh()) };
+		const store = await storeFor(credentials);
+		const keys = ['evt-1', 'evt-2', 'evt-3'];
+		for (const key of keys) await startTimer(store, key, T0);
+		// The first process claims at 12:00 and is killed (SIGKILL) as it starts reassigning.
+		const killed = await otherProcessPoller(credentials.leadHandoffStoreApi, T0 + 120 * MINUTE, 'die-before-reassign');
+		await assert.rejects(killed.go(), /poller exited with SIGKILL/);
+		for (const key of keys) {
+			assert.deepEqual((await store.slaEscalations('default', key)).map((e) => e.stage), ['reminder', 'manager'], `${key}: the claim committed, the Reassignment stage did not fire`);
+			assert.equal((await store.getSlaTimer<SlaTimer>('default', key))!.timer.ownerId, '101');
+		}
+		assert.equal((await pollAt(credentials, T0 + 121 * MINUTE)).emitted, null, 'held for the killed poll until its lease runs out');
+		// Another process, once the lease ran out, finishes every reassignment; this one then finds nothing.
+		const other = await otherProcessPoller(credentials.leadHandoffStoreApi, T0 + 120 * MINUTE + REASSIGN_LEASE_MS, 'reassign');
+		assert.deepEqual((await other.go()).sort(), keys.map((k) => `${k}/reassign`));
+		assert.equal((await pollAt(credentials, T0 + 130 * MINUTE)).emitted, null);
+		for (const key of keys) {
+			const timer = (await store.getSlaTimer<SlaTimer>('default', key))!.timer;
+			assert.deepEqual([timer.ownerId, timer.previousOwners, timer.reassignments], ['102', ['101'], 1], key);
+			assert.deepEqual((await store.slaEscalations('default', key)).map((e) => e.stage), ['reminder', 'manager', 'reassign']);
+		}
+	}, 120_000);
 });
 
 /** A process of the property below died here: everything after it, in that process, never happens. */
