@@ -49,6 +49,13 @@ for (const makeBackend of BACKENDS) {
 			await store.saveScore(SCOPE, lead, snapshot('s1', 'm-1', T0 - HOUR, 55, 'B'), []);
 			await store.saveScore(SCOPE, lead, snapshot('s2', 'm-2', T0 - MINUTE, 82, 'A'), []);
 			await store.saveScore(SCOPE, lead, snapshot('s3', 'm-3', T0 + HOUR, 30, 'C'), []);
+			// First touch: the earliest activity before the hand-off that has a source (a UTM one will do), and a campaign.
+			await store.recordActivities(SCOPE, lead, [
+				{ key: 'a0', type: 'page_view', at: T0 - 3 * HOUR, data: { url: '/' } },
+				{ key: 'a1', type: 'form_submit', at: T0 - 2 * HOUR, data: { utm_source: 'google', campaign: 'Spring webinar' } },
+				{ key: 'a2', type: 'form_submit', at: T0 - HOUR, data: { source: 'Referral', campaign: 'Partner day' } },
+				{ key: 'a3', type: 'page_view', at: T0 + HOUR, data: { source: 'Later', campaign: 'Later' } },
+			]);
 			await store.decideHandoff({ scope: SCOPE, leadKey: lead, eventKey: 'h1', at: T0 }, () => ({ handoff: true, details: {} }));
 			await store.assignLead({ scope: SCOPE, leadKey: lead, eventKey: 'h1', at: T0, team: 'emea', reps: [] }, () => ({ repId: 'ben', details: {} }));
 			await start(store, { handoffKey: 'h1', leadKey: lead, startedAt: T0, ownerId: 'ben', details: { owner: { id: 'ben', name: 'Ben Okafor' } } });
@@ -68,6 +75,8 @@ for (const makeBackend of BACKENDS) {
 				score: 82,
 				grade: 'A',
 				tier: 'Hot',
+				source: 'google',
+				campaign: 'Spring webinar',
 				rep: 'Ben Okafor',
 				team: 'emea',
 				slaMinutes: 60,
