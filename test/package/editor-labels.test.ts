@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { NodeHelpers, Workflow, type INode, type INodeParameters, type INodeType, type INodeTypes } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type INode, type INodeParameters, type INodeProperties, type INodeType, type INodeTypes } from 'n8n-workflow';
 
 /** The canvas cuts a subtitle longer than this. */
 const SUBTITLE_MAX_CHARS = 28;
@@ -41,11 +41,17 @@ const subtitleParameters = (nodeType: INodeType) => [...new Set([...String(nodeT
 /** Every combination of the option values of the parameters the subtitle reads; with `hidden`, also each one left out (hidden by displayOptions). */
 function parameterCombinations(nodeType: INodeType, hidden: boolean): INodeParameters[] {
 	let combinations: INodeParameters[] = [{}];
+	// A parameter shown for some values of the earlier ones (an operation per resource) offers its options there alone.
+	const shownFor = (p: INodeProperties, c: INodeParameters) => Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) => !(key in c) || (allowed as unknown[]).includes(c[key]));
 	for (const name of subtitleParameters(nodeType)) {
-		const values = nodeType.description.properties.filter((p) => p.name === name).flatMap((p) => (p.options ?? []).map((o) => ('value' in o ? (o.value as string) : '')));
+		const properties = nodeType.description.properties.filter((p) => p.name === name);
+		const values = properties.flatMap((p) => (p.options ?? []).map((o) => ('value' in o ? (o.value as string) : '')));
 		assert.ok(values.length > 0, `${nodeType.description.displayName}: the subtitle reads "${name}", an options parameter`);
-		const choices: Array<string | undefined> = [...new Set(values), ...(hidden ? [undefined] : [])];
-		combinations = combinations.flatMap((c) => choices.map((v) => (v === undefined ? c : { ...c, [name]: v })));
+		combinations = combinations.flatMap((c) => {
+			const shown = properties.filter((p) => shownFor(p, c)).flatMap((p) => (p.options ?? []).map((o) => ('value' in o ? (o.value as string) : '')));
+			const choices: Array<string | undefined> = [...new Set(shown), ...(hidden ? [undefined] : [])];
+			return choices.map((v) => (v === undefined ? c : { ...c, [name]: v }));
+		});
 	}
 	return combinations;
 }
