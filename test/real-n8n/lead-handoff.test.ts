@@ -46,7 +46,7 @@ describe('Lead hand-off template in a real n8n', () => {
 	];
 	const MARKUP = 'max<!channel>*vip*@markup.io';
 	const HEADER = { 'x-lead-handoff-key': 'template-test-secret' };
-	type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; reasons?: string[]; error?: string }> };
+	type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; reasons?: string[]; error?: string; deliveryErrors?: unknown[] }> };
 	let answer: Answer;
 
 	beforeAll(async () => {
@@ -139,5 +139,21 @@ describe('Lead hand-off template in a real n8n', () => {
 		assert.deepEqual(notYet.map((l) => l.email), ['lee@initech.com'], 'nurture gets no lead sales has');
 		assert.deepEqual(alreadyHandedOff.map((l) => l.email).sort(), ['dana@globex.com', MARKUP, 'sam@smallco.io']);
 		assert.equal(n8n.mocks!.requests('slack.com', { path: '/api/chat.postMessage' }).length, 3, 'no second Slack message');
+	});
+
+	it('a Slack post that fails is listed on its lead, not as a lead of its own', async () => {
+		// Slack refuses the next post (the owner's DM channel is gone): the Slack node's error output
+		// carries only the error, and the answer finds its lead by the item's lineage.
+		n8n.mocks!.override({ host: 'slack.com', path: '/api/chat.postMessage' }, { status: 200, json: { ok: false, error: 'channel_not_found' } }, 1);
+		const fresh = { ...leads[0], email: 'pat@newco.io', activities: leads[0].activities };
+		const res = await n8n.callWebhook('lead-handoff/leads', { leads: [fresh] }, { headers: HEADER });
+		assert.equal(res.status, 200);
+		const reply = res.body as Answer;
+		assert.deepEqual([reply.received, reply.decided, reply.failed], [1, 1, 0], JSON.stringify(reply));
+		const [pat] = reply.leads;
+		assert.equal(pat.lead, 'pat@newco.io');
+		assert.equal(pat.decision, 'handedOff');
+		assert.equal(pat.deliveryErrors?.length, 1, JSON.stringify(pat));
+		assert.match(String(pat.deliveryErrors?.[0]), /channel_not_found|channel/i);
 	});
 });
