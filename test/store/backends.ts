@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 
-import type { PostgresStoreConfig, StoreConfig } from '../../nodes/store';
+import { createStore, type HandoffStore, type PostgresStoreConfig, type StoreConfig } from '../../nodes/store';
 import { PG_DATABASE, PG_HOST, PG_PORT, pgUser } from '../setup/env';
 
 export { PG_DATABASE, PG_HOST, PG_PORT };
@@ -83,4 +83,24 @@ export const BACKENDS: Array<() => Backend> = [embeddedBackend, postgresBackend]
 /** `describe` for a backend's suite, or `describe.skip` when the backend is not available. */
 export function describeOn(backend: Backend): jest.Describe {
 	return (backend.available ? describe : describe.skip) as jest.Describe;
+}
+
+/**
+ * Fresh stores on a backend for one suite: `fresh()` opens a new empty store, `closeAll()` (for
+ * `afterAll`) closes every one still open and cleans the backend up.
+ */
+export function storesOn(backend: Backend): { fresh(): Promise<HandoffStore>; closeAll(): Promise<void> } {
+	const opened: HandoffStore[] = [];
+	return {
+		async fresh() {
+			const store = await createStore(await backend.fresh());
+			opened.push(store);
+			return store;
+		},
+		async closeAll() {
+			// A test may have closed its store already.
+			await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
+			await backend.cleanup();
+		},
+	};
 }

@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { outcomeOf, type OutcomeEvent } from '../../nodes/engine/feedback';
 import { changeFor, type SlaTimer } from '../../nodes/engine/sla';
 import { foldOutcome } from '../../nodes/shared/outcomeFold';
-import { ALL_SCOPES, createStore, type HandoffStore, type OutcomeEventInput } from '../../nodes/store';
-import { BACKENDS, describeOn } from './backends';
+import { ALL_SCOPES, type HandoffStore, type OutcomeEventInput } from '../../nodes/store';
+import { BACKENDS, describeOn, storesOn } from './backends';
 import { HOUR, MINUTE, SCOPE, start, T0 } from './sla-support';
 
 const LEAD = 'dana@globex.com';
@@ -50,19 +50,11 @@ async function handOff(store: HandoffStore, leadKey = LEAD, eventKey = HANDOFF, 
 
 for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
-	const opened: HandoffStore[] = [];
-
-	async function fresh(): Promise<HandoffStore> {
-		const store = await createStore(await backend.fresh());
-		opened.push(store);
-		return store;
-	}
+	const stores = storesOn(backend);
+	const fresh = stores.fresh;
 
 	describeOn(backend)(`lead feedback on ${backend.name}`, () => {
-		afterAll(async () => {
-			await Promise.all(opened.map((s) => s.close()));
-			await backend.cleanup();
-		});
+		afterAll(() => stores.closeAll());
 
 		it('links an outcome to the hand-off, its assignment and the model that scored the lead at hand-off; the same event again changes nothing', async () => {
 			const store = await fresh();

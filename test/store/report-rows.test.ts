@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { foldOutcome } from '../../nodes/shared/outcomeFold';
-import { createStore, type HandoffStore, type OutcomeEventInput, type StoredReportRow } from '../../nodes/store';
-import { BACKENDS, describeOn } from './backends';
+import { type HandoffStore, type OutcomeEventInput, type StoredReportRow } from '../../nodes/store';
+import { BACKENDS, describeOn, storesOn } from './backends';
 import { contact, HOUR, MINUTE, SCOPE, start, T0 } from './sla-support';
 
 function ev(id: string, at: number, stage: string, extra: Record<string, unknown> = {}): OutcomeEventInput {
@@ -28,19 +28,11 @@ async function rowsOf(store: HandoffStore, query: { scope?: string; from?: numbe
 
 for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
-	const opened: HandoffStore[] = [];
-
-	async function fresh(): Promise<HandoffStore> {
-		const store = await createStore(await backend.fresh());
-		opened.push(store);
-		return store;
-	}
+	const stores = storesOn(backend);
+	const fresh = stores.fresh;
 
 	describeOn(backend)(`report rows on ${backend.name}`, () => {
-		afterAll(async () => {
-			await Promise.all(opened.map((s) => s.close()));
-			await backend.cleanup();
-		});
+		afterAll(() => stores.closeAll());
 
 		it('joins a hand-off with its owner, SLA timer, outcome and the score at hand-off', async () => {
 			const store = await fresh();

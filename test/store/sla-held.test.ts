@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 
-import { createStore, type HandoffStore, type SlaClaim, type SlaHold } from '../../nodes/store';
+import { type HandoffStore, type SlaClaim, type SlaHold } from '../../nodes/store';
 import { pollStep, reassignTimer, type SlaTimer } from '../../nodes/engine/sla';
-import { BACKENDS, describeOn } from './backends';
+import { BACKENDS, describeOn, storesOn } from './backends';
 import { COMPILED, contact, HOUR, MINUTE, SCOPE, start, T0 } from './sla-support';
 
 const LEASE = 2 * MINUTE;
@@ -35,19 +35,15 @@ const stagesOf = async (store: HandoffStore, handoffKey = 'evt-1') => (await sto
 
 for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
-	const opened: HandoffStore[] = [];
+	const stores = storesOn(backend);
 	async function fresh(): Promise<HandoffStore> {
-		const store = await createStore(await backend.fresh());
-		opened.push(store);
+		const store = await stores.fresh();
 		await start(store, { handoffKey: 'evt-1', leadKey: 'lead-1', ownerId: '101', startedAt: T0 });
 		return store;
 	}
 
 	describeOn(backend)(`A held SLA stage on ${backend.name}`, () => {
-		afterAll(async () => {
-			await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
-			await backend.cleanup();
-		});
+		afterAll(() => stores.closeAll());
 
 		it('is leased by the claim, not fired: the stages before it fire, and no poll claims it until the lease runs out', async () => {
 			const store = await fresh();

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 
-import { createStore, type HandoffStore } from '../../nodes/store';
+import { type HandoffStore } from '../../nodes/store';
 import type { RoutingProtocol } from '../../nodes/engine/routing';
 import { compilePolicy, decideAssignedStart, DEFAULT_LADDER, makePolicy, routingSnapshot, type SlaTimer } from '../../nodes/engine/sla';
 import { reassignByRouting } from '../../nodes/shared/slaReassign';
-import { BACKENDS, describeOn } from './backends';
+import { BACKENDS, describeOn, storesOn } from './backends';
 import { contact, HOUR, MINUTE, SCOPE, start, T0 } from './sla-support';
 
 const CALENDAR = { zone: 'Europe/Berlin', hours: { start: '09:00', end: '18:00' }, keepSlaInOnePeriod: false };
@@ -68,18 +68,11 @@ async function loadsAndTurn(store: HandoffStore, team = 'emea'): Promise<{ open:
 
 for (const makeBackend of BACKENDS) {
 	const backend = makeBackend();
-	const opened: HandoffStore[] = [];
-	async function fresh(): Promise<HandoffStore> {
-		const store = await createStore(await backend.fresh());
-		opened.push(store);
-		return store;
-	}
+	const stores = storesOn(backend);
+	const fresh = stores.fresh;
 
 	describeOn(backend)(`Reassigning SLA timers through the routing on ${backend.name}`, () => {
-		afterAll(async () => {
-			await Promise.all(opened.map((s) => s.close().catch(() => undefined)));
-			await backend.cleanup();
-		});
+		afterAll(() => stores.closeAll());
 
 		it('passes over the rep who let it lapse, takes the next turn, moves the load and names the new owner and manager', async () => {
 			const store = await fresh();
