@@ -25,7 +25,7 @@ import { compilePolicy, DEFAULT_LADDER, makePolicy, startTimer } from '../../nod
 import { closeAllStores, createStore, type StoreConfig } from '../../nodes/store';
 import { STORE_FILE } from '../../nodes/store/sqlite';
 import { seededRandom } from './leads';
-import { postgresUser } from './postgres';
+import { benchPostgres, dropSchemas, postgresUser } from './postgres';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
 const GOAL_SECONDS = 2;
@@ -231,12 +231,9 @@ async function storeFigures(rows: ReportRow[], memory: { cold: number; warm: num
 	if (user) {
 		const schema = `lh_report_bench_${process.pid}`;
 		try {
-			postgres = await fromStore({ kind: 'postgres', host: '127.0.0.1', port: 5432, database: 'test', user, password: '', ssl: 'disable', schema }, tables);
+			postgres = await fromStore(benchPostgres(user, schema), tables);
 		} finally {
-			const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user });
-			await client.connect();
-			await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-			await client.end();
+			await dropSchemas(user, [schema]);
 		}
 	} else {
 		console.log('PostgreSQL at 127.0.0.1:5432/test not reachable: embedded figures only');

@@ -20,7 +20,7 @@ import { Client } from 'pg';
 import { advanceTimer, compilePolicy, DEFAULT_LADDER, makePolicy, startTimer, type SlaTimer } from '../../nodes/engine/sla';
 import { createStore, type HandoffStore, type StoreConfig } from '../../nodes/store';
 import { STORE_FILE } from '../../nodes/store/sqlite';
-import { postgresUser } from './postgres';
+import { benchPostgres, dropSchemas, postgresUser } from './postgres';
 
 const OPEN = Number(process.argv[2] ?? 200_000);
 const DUE = 1_000;
@@ -144,13 +144,10 @@ async function main(): Promise<void> {
 		try {
 			postgres = await measure(() => {
 				schemas.push(`lh_sla_bench_${process.pid}_${schemas.length + 1}`);
-				return { kind: 'postgres', host: '127.0.0.1', port: 5432, database: 'test', user, password: '', ssl: 'disable', schema: schemas[schemas.length - 1] };
+				return benchPostgres(user, schemas[schemas.length - 1]);
 			});
 		} finally {
-			const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user });
-			await client.connect();
-			for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-			await client.end();
+			await dropSchemas(user, schemas);
 		}
 	} else {
 		console.log('PostgreSQL at 127.0.0.1:5432/test not reachable: embedded figures only');

@@ -15,11 +15,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
 
 import { createStore, type HandoffStore, type LedgerActivityInput, type StoreConfig } from '../../nodes/store';
 import { makeWorkload } from '../store/workload';
-import { postgresUser } from './postgres';
+import { benchPostgres, dropSchemas, postgresUser } from './postgres';
 
 const total = Number(process.argv[2] ?? 20_000);
 const T0 = Date.parse('2026-06-01T00:00:00Z');
@@ -83,12 +82,9 @@ async function main(): Promise<void> {
 	const schema = `lh_bench_${process.pid}`;
 	if (user) {
 		try {
-			postgres = await measure({ kind: 'postgres', host: '127.0.0.1', port: 5432, database: 'test', user, password: '', ssl: 'disable', schema });
+			postgres = await measure(benchPostgres(user, schema));
 		} finally {
-			const client = new Client({ host: '127.0.0.1', port: 5432, database: 'test', user });
-			await client.connect();
-			await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-			await client.end();
+			await dropSchemas(user, [schema]);
 		}
 	} else {
 		console.log('PostgreSQL at 127.0.0.1:5432/test not reachable: embedded figures only');
