@@ -6,3 +6,5 @@ export { auc, bootstrapAucDifference, calibrationBands, logLoss, quantileEdges, 
 export { calibrate, ElasticNetLogistic, fitPath, type Design, type Fit, type SparseColumn } from './logistic';
 export { seededRandom } from './random';
 export type { Change, ChangeKind, Evidence } from './table';
+export { labMarkdown, bandRange } from './summary';
+export { convertedAt, handoffHistoryRow, type ConvertedStage, type HandoffOutcomeRow } from './storeRows';

@@ -38,6 +38,8 @@ export interface LabOptions {
 	/** Cut points per number field (default 6). */
 	cuts?: number;
 	drift?: DriftOptions;
+	/** Also learn on the earlier leads and validate on the most recent ones (default true; needs a time on every row). */
+	timeOrdered?: boolean;
 }
 
 /** A table's learned reading of its score: predicted conversion = sigmoid(intercept + slope * score). */
@@ -360,7 +362,9 @@ export function runLab(rows: readonly OutcomeRow[], options: LabOptions): LabRep
 	let better = random.better;
 
 	let timeOrdered: LabReport['timeOrdered'];
-	if (all.length > 0 && all.every((r) => r.at !== undefined)) {
+	if (options.timeOrdered === false) {
+		reasons.push('No time-ordered check: switched off, so the proposal was not tried on the most recent leads.');
+	} else if (all.length > 0 && all.every((r) => r.at !== undefined)) {
 		const byTime = [...all].sort((x, z) => x.at! - z.at! || x.index - z.index);
 		const cut = all.length - holdoutSize;
 		const earlier = byTime.slice(0, cut);
