@@ -230,8 +230,9 @@ const properties: INodeProperties[] = [
 				name: 'crmNoteFormat',
 				type: 'options',
 				options: [
+					{ name: 'HTML', value: 'html', description: 'For CRMs whose notes are rich text: HubSpot, Pipedrive' },
 					{ name: 'Markdown', value: 'markdown' },
-					{ name: 'Plain Text', value: 'text' },
+					{ name: 'Plain Text', value: 'text', description: 'For plain-text fields such as a Salesforce task description' },
 				],
 				default: 'markdown',
 			},

@@ -16,7 +16,7 @@ export interface EditorParameters {
 	brief?: {
 		attributionModel?: AttributionModel;
 		crmUrlTemplate?: string;
-		crmNoteFormat?: 'markdown' | 'text';
+		crmNoteFormat?: 'markdown' | 'text' | 'html';
 		goneDarkDays?: number;
 		signals?: number;
 		smsIncludePersonalData?: boolean;

@@ -181,7 +181,8 @@ export interface EnrichOptions {
 		/** Name, company, phone, reasons and the CRM link in the SMS (default true); false sends only tier, grade, score and stage. */
 		includePersonalData?: boolean;
 	};
-	crmNote?: { format?: 'markdown' | 'text' };
+	/** markdown (default), text, or html for CRMs whose notes are rich text (HubSpot, Pipedrive). */
+	crmNote?: { format?: 'markdown' | 'text' | 'html' };
 	templates?: TemplateOverrides;
 	firmographics?: {
 		/** A lookup table keyed by company domain; answers without any HTTP call. */

@@ -190,6 +190,16 @@ describe('CRM note', () => {
 		const text = render(HOT, { ...OPTIONS, crmNote: { format: 'text' } }).crmNote;
 		assert.ok(text.startsWith('Lead hand-off: Priya Raman · Northwind Logistics\n'));
 	});
+
+	it('HTML for rich-text CRM notes: lead data escaped, only paragraphs, line breaks, bold and lists as tags', () => {
+		const html = render(HOSTILE, { ...OPTIONS, crmNote: { format: 'html' } }).crmNote;
+		assert.ok(html.startsWith('<p><strong>Lead hand-off: &lt;script&gt;alert(1)&lt;/script&gt; O&#39;Neil &amp; &lt;b&gt;Sons&lt;/b&gt;'), html.slice(0, 200));
+		assert.match(html, /<li>Recycled by sales: &lt;reason&gt;<\/li>/);
+		const tags = new Set([...html.matchAll(/<\/?([a-z]+)/g)].map((m) => m[1]));
+		assert.deepEqual([...tags].sort(), ['br', 'li', 'p', 'strong', 'ul']);
+		const own = render(HOSTILE, { ...OPTIONS, crmNote: { format: 'html' }, templates: { crmNote: '<p>{{who.name}}</p>' } }).crmNote;
+		assert.equal(own, '<p>&lt;script&gt;alert(1)&lt;/script&gt; O&#39;Neil &amp; &lt;b&gt;Sons&lt;/b&gt;</p>', 'a template of its own is escaped for HTML too');
+	});
 });
 
 describe('templates and options', () => {
