@@ -2,7 +2,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { DateTime } from 'luxon';
 
 import { slaMinutes } from '../engine/calendar';
-import { compileRouter, DEFAULT_TIERS, quietTierIndex, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
+import { compileRouter, DEFAULT_TIERS, quietTierIndex, renderAutoReply, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
 import { processItems } from '../shared/items';
 import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
@@ -82,7 +82,8 @@ export class TierRouter implements INodeType {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
 				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
-				const tier = router.tierOf(lead, reader.score(lead), reader.activities(lead), now, { live });
+				const activities = reader.activities(lead);
+				const tier = router.tierOf(lead, reader.score(lead), activities, now, { live });
 				if (!tier) throw new Error(`No tier matched the lead; make the last tier one without conditions (e.g. Nurture) so every lead has a tier`);
 				const routing: IDataObject = {
 					tier: tier.name,
@@ -121,6 +122,8 @@ export class TierRouter implements INodeType {
 							: slaTimerOutput({ status: 'notStarted', reason: `The event "${eventKey}" was assigned before without an SLA timer; a redelivered event starts nothing`, handoffKey: eventKey }, router.calendar.zone);
 					}
 				}
+				// The prospect's instant answer to a demo or sales request: who, and by the SLA's due time.
+				routing.autoReply = (renderAutoReply({ activities, now, live, dueAt: tier.dueAt, zone: router.calendar.zone, firstName: lead.firstName, owner: routing.owner as IDataObject | null | undefined }) ?? null) as IDataObject | null;
 				// Ready for a Slack message: lead data escaped, the no-owner case in words.
 				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));
 				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).

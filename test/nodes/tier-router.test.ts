@@ -97,6 +97,20 @@ describe('Tier Router node', () => {
 		outputs.flat().forEach((item) => assert.ok(item.pairedItem));
 	});
 
+	it('a lead that asked for a demo gets the auto-reply promising its owner by the SLA due time; a lead that did not gets none', async () => {
+		const items = [
+			lead('dana@initech.de', 40, MONDAY_11, { firstName: 'Dana', activities: [{ type: 'demo_request', timestamp: '2026-03-16T09:55:00.000Z' }] }),
+			lead('eve@initech.de', 85, MONDAY_11),
+		];
+		const { outputs, error } = await runNode({ node: router, parameters: params, items, credentials: freshStore(), timezone: 'Europe/Berlin' });
+		assert.equal(error, undefined, error?.message);
+		const [dana, eve] = outputs[0];
+		const reply = dana.json.routing as Routing & { autoReply: { request: string; promisedBy: string; replyTo: string; text: string } };
+		assert.deepEqual([reply.autoReply.request, reply.autoReply.promisedBy, reply.autoReply.replyTo], ['demo_request', reply.dueAt, 'ana@example.com']);
+		assert.match(reply.autoReply.text, /^Hi Dana,\n\nThank you for asking for a demo\. Ana Ruiz from our sales team will be in touch with you by Monday 16 March 2026 at 12:00 \(Europe\/Berlin\)\./);
+		assert.equal((eve.json.routing as IDataObject).autoReply, null);
+	});
+
 	it('round-robin carries across executions; a redelivered event keeps its owner and leaves on Not Routed, so no rep is told twice', async () => {
 		const credentials = freshStore();
 		const run = (items: IDataObject[]) => runNode({ node: router, parameters: params, items, credentials, timezone: 'Europe/Berlin' });

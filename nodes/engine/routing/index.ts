@@ -25,6 +25,7 @@ export {
 	type Team,
 	type Tier,
 } from './protocol';
+export { AUTO_REPLY_REQUESTS, autoReplyRequest, renderAutoReply, type AutoReply, type AutoReplyInput } from './autoReply';
 export { quietTierIndex } from './quietTier';
 export { routingSlackText, type RoutingForSlack } from './slackText';
 export {
