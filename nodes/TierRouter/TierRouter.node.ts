@@ -123,7 +123,7 @@ export class TierRouter implements INodeType {
 					}
 				}
 				// The prospect's instant answer to a demo or sales request: who, and by the SLA's due time.
-				routing.autoReply = (renderAutoReply({ activities, now, live, dueAt: tier.dueAt, zone: router.calendar.zone, firstName: lead.firstName, owner: routing.owner as IDataObject | null | undefined }) ?? null) as IDataObject | null;
+				routing.autoReply = (renderAutoReply({ activities, now, live, dueAt: tier.dueAt, zone: router.calendar.zone, email: lead.email, firstName: lead.firstName, owner: routing.owner as IDataObject | null | undefined }) ?? null) as IDataObject | null;
 				// Ready for a Slack message: lead data escaped, the no-owner case in words.
 				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));
 				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).

@@ -25,6 +25,8 @@ export interface AutoReplyInput {
 	dueAt: number | undefined;
 	/** The zone the promised time is shown in (the routing calendar's). */
 	zone: string;
+	/** The prospect's address: the reply goes only to one plain address, never to a list a form was given. */
+	email: unknown;
 	firstName?: unknown;
 	owner?: { name?: unknown; email?: unknown } | null;
 }
@@ -32,6 +34,8 @@ export interface AutoReplyInput {
 export interface AutoReply {
 	/** The activity type answered: demo_request or contact_sales. */
 	request: string;
+	/** The prospect's address, checked to be one address. */
+	to: string;
 	/** ISO time promised: the SLA due time. */
 	promisedBy: string;
 	/** "Monday 16 March 2026 at 10:00 (Europe/Berlin)". */
@@ -42,6 +46,9 @@ export interface AutoReply {
 	text: string;
 	html: string;
 }
+
+/** One address, nothing a mail header would read as a second recipient, a name or a comment. */
+const SINGLE_ADDRESS = /^[^\s@<>()[\]",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && oneLine(value) ? oneLine(value) : undefined);
 
@@ -55,17 +62,21 @@ export function autoReplyRequest(activities: readonly Activity[], now: number, l
 	return latest;
 }
 
-/** The reply for a lead that asked for a demo or for sales and has a due time; undefined otherwise. */
+/**
+ * The reply for a lead that asked for a demo or for sales, has a due time and one plain email
+ * address; undefined otherwise.
+ */
 export function renderAutoReply(input: AutoReplyInput): AutoReply | undefined {
 	const request = autoReplyRequest(input.activities, input.now, input.live);
-	if (!request || input.dueAt === undefined || !Number.isFinite(input.dueAt)) return undefined;
+	const to = typeof input.email === 'string' ? input.email.trim() : '';
+	if (!request || input.dueAt === undefined || !Number.isFinite(input.dueAt) || to.length > 254 || !SINGLE_ADDRESS.test(to)) return undefined;
 	const words = AUTO_REPLY_REQUESTS[request.type];
 	const due = DateTime.fromMillis(input.dueAt, { zone: input.zone });
 	const promisedByLocal = `${due.toFormat('cccc d LLLL yyyy')} at ${due.toFormat('HH:mm')} (${input.zone})`;
 	const firstName = text(input.firstName);
 	const ownerName = text(input.owner?.name);
 	const ownerEmail = text(input.owner?.email);
-	const replyTo = ownerEmail && /^[^\s@<>"]+@[^\s@<>"]+$/.test(ownerEmail) ? ownerEmail : null;
+	const replyTo = ownerEmail && SINGLE_ADDRESS.test(ownerEmail) ? ownerEmail : null;
 	const who = ownerName ? `${ownerName} from our sales team` : 'Someone from our sales team';
 
 	const greeting = `Hi ${firstName ?? 'there'},`;
@@ -75,6 +86,7 @@ export function renderAutoReply(input: AutoReplyInput): AutoReply | undefined {
 	const h = escapeHtml;
 	return {
 		request: request.type,
+		to,
 		promisedBy: new Date(input.dueAt).toISOString(),
 		promisedByLocal,
 		replyTo,

@@ -14,6 +14,7 @@ const base: AutoReplyInput = {
 	now: NOW,
 	dueAt: DUE,
 	zone: 'Europe/Berlin',
+	email: 'dana@globex.com',
 	firstName: 'Dana',
 	owner: { name: 'Ana Ruiz', email: 'ana@your-company.example' },
 };
@@ -22,6 +23,7 @@ describe('auto-reply to the prospect', () => {
 	it('says who will be in touch and by the SLA due time, in the calendar zone, and what they asked for', () => {
 		const reply = renderAutoReply(base)!;
 		assert.equal(reply.request, 'demo_request');
+		assert.equal(reply.to, 'dana@globex.com');
 		assert.equal(reply.promisedBy, '2026-03-16T09:20:00.000Z');
 		assert.equal(reply.promisedByLocal, 'Monday 16 March 2026 at 10:20 (Europe/Berlin)');
 		assert.equal(reply.replyTo, 'ana@your-company.example');
@@ -41,10 +43,13 @@ describe('auto-reply to the prospect', () => {
 		assert.equal(reply.replyTo, null);
 	});
 
-	it('nothing for a lead that asked for neither, for a request after the run time, or without a due time', () => {
+	it('nothing for a lead that asked for neither, for a request after the run time, without a due time, or without one plain address', () => {
 		assert.equal(renderAutoReply({ ...base, activities: [{ type: 'content_download', at: NOW }] }), undefined);
 		assert.equal(renderAutoReply({ ...base, activities: [{ type: 'demo_request', at: NOW + 3_600_000 }] }), undefined);
 		assert.equal(renderAutoReply({ ...base, dueAt: undefined }), undefined);
+		for (const email of ['a@b.io, c@d.io', 'Dana <dana@globex.com>', 'a@b.io\nBcc: c@d.io', 'dana', '', undefined, 'a@b', 'a@-b.io']) {
+			assert.equal(renderAutoReply({ ...base, email }), undefined, `no reply to ${JSON.stringify(email)}`);
+		}
 		assert.equal(renderAutoReply({ ...base, activities: [{ type: 'demo_request', at: NOW + 60_000 }], live: true })?.request, 'demo_request', 'within the clock skew of a live run');
 	});
 
@@ -57,7 +62,7 @@ describe('auto-reply to the prospect', () => {
 				const tags = [...reply.html.matchAll(/<\/?([a-zA-Z]+)/g)].map((m) => m[1]);
 				assert.ok(tags.every((t) => t === 'p' || t === 'strong'), reply.html);
 				assert.ok(!/&(?!amp;|lt;|gt;|quot;|#39;)/.test(reply.html), reply.html);
-				assert.ok(reply.replyTo === null || !/[\s<>"]/.test(reply.replyTo));
+				assert.ok(reply.replyTo === null || !/[\s<>",;]/.test(reply.replyTo));
 			}),
 		);
 	});
