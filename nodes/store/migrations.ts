@@ -402,6 +402,41 @@ export const MIGRATIONS: readonly Migration[] = [
 		statements: [`CREATE INDEX handoffs_by_time ON lh.handoffs (scope, handed_off_at, lead_key, event_key)`],
 		leadTables: [],
 	},
+	{
+		version: 11,
+		name: 'scoring change log and champion/challenger experiments',
+		statements: [
+			// Every published scoring version, once per scope and model id (the first record wins):
+			// its rules, why, the impact expected in numbers, who published it and when.
+			`CREATE TABLE lh.scoring_changes (
+				scope TEXT NOT NULL,
+				model_id TEXT NOT NULL,
+				published_at BIGINT NOT NULL,
+				published_by TEXT,
+				title TEXT,
+				rationale TEXT NOT NULL,
+				rules JSONB NOT NULL,
+				expected JSONB NOT NULL,
+				previous_model_id TEXT,
+				recorded_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, model_id)
+			)`,
+			`CREATE INDEX scoring_changes_by_time ON lh.scoring_changes (scope, published_at)`,
+			// Which models ran as champion and challenger of an experiment, first and last seen.
+			`CREATE TABLE lh.experiments (
+				scope TEXT NOT NULL,
+				name TEXT NOT NULL,
+				champion_model_id TEXT NOT NULL,
+				challenger_model_id TEXT NOT NULL,
+				share_percent DOUBLE PRECISION NOT NULL,
+				first_seen_at BIGINT NOT NULL,
+				last_seen_at BIGINT NOT NULL,
+				PRIMARY KEY (scope, name, champion_model_id, challenger_model_id)
+			)`,
+		],
+		// Scoring versions and experiments describe the protocol, nothing about a lead.
+		leadTables: [],
+	},
 ];
 
 /**

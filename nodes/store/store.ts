@@ -5,6 +5,7 @@
  */
 import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
+import * as changes from './changes';
 import * as handoffs from './handoffs';
 import * as outcomes from './outcomes';
 import { readReportRows } from './reportRows';
@@ -18,6 +19,7 @@ import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaLis
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
+import type { ExperimentRecordInput, ScoringChange, ScoringChangeInput, ScoringChangeOutcome, StoredExperiment } from './types';
 import type { OutcomeFold, OutcomeRecordInput, OutcomeRecordOutcome, ReportRowQuery, StoredOutcome, StoredOutcomeEvent, StoredReportRow } from './types';
 
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
@@ -379,6 +381,22 @@ export class SqlHandoffStore implements HandoffStore {
 
 	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean> {
 		return outcomes.rememberReplayKey(this.driver, scope, key, keepUntil, now);
+	}
+
+	recordScoringChange(scope: string, change: ScoringChangeInput): Promise<ScoringChangeOutcome> {
+		return changes.recordScoringChange(this.driver, scope, change, this.now());
+	}
+
+	listScoringChanges(scope: string, options?: { modelIds?: readonly string[] }): Promise<ScoringChange[]> {
+		return changes.listScoringChanges(this.driver, scope, options);
+	}
+
+	recordExperiment(scope: string, experiment: ExperimentRecordInput, at: number): Promise<void> {
+		return changes.recordExperiment(this.driver, scope, experiment, at);
+	}
+
+	listExperiments(scope: string): Promise<StoredExperiment[]> {
+		return changes.listExperiments(this.driver, scope);
 	}
 
 	async ping(): Promise<void> {

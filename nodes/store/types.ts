@@ -332,6 +332,17 @@ export interface HandoffStore {
 	 * ones arrive.
 	 */
 	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean>;
+	/**
+	 * Scoring change log: records a published scoring version once per scope and model id; the
+	 * same model again is a 'duplicate' and returns the first record unchanged.
+	 */
+	recordScoringChange(scope: string, change: ScoringChangeInput): Promise<ScoringChangeOutcome>;
+	/** The scope's logged scoring versions, oldest publish first (only `modelIds` when given). */
+	listScoringChanges(scope: string, options?: { modelIds?: readonly string[] }): Promise<ScoringChange[]>;
+	/** Records that an experiment ran at `at` (first and last seen times); one statement, idempotent. */
+	recordExperiment(scope: string, experiment: ExperimentRecordInput, at: number): Promise<void>;
+	/** The scope's experiments, first seen first. */
+	listExperiments(scope: string): Promise<StoredExperiment[]>;
 	/** Health check used by the credential test: one round trip to the database. */
 	ping(): Promise<void>;
 	/** Schema version (the highest applied migration). */
@@ -636,4 +647,44 @@ export interface StoredReportRow {
 	rejectionReason?: string;
 	lostReason?: string;
 	modelId?: string;
+}
+
+/** A published scoring version, as the change log records it (changes.ts). */
+export interface ScoringChangeInput {
+	/** The version's model id (Lead Score's content hash of its rules). */
+	modelId: string;
+	/** The rules of that version, in the JSON Lead Score reads. */
+	rules: Record<string, unknown>;
+	/** Why it changed, in words. */
+	rationale: string;
+	/** The impact expected, in figures: e.g. { auc: 0.88, handoffsPerWeek: 120, winRate: 0.08 }. */
+	expected: Record<string, number>;
+	/** Who published it. */
+	by?: string;
+	/** When it was published, epoch ms. */
+	at: number;
+	title?: string;
+	/** The version it replaced. */
+	previousModelId?: string;
+}
+
+export interface ScoringChange extends ScoringChangeInput {
+	scope: string;
+	recordedAt: number;
+}
+
+export type ScoringChangeOutcome = { status: 'recorded' | 'duplicate'; change: ScoringChange };
+
+/** A champion/challenger experiment: which models ran as which arm. */
+export interface ExperimentRecordInput {
+	name: string;
+	championModelId: string;
+	challengerModelId: string;
+	sharePercent: number;
+}
+
+export interface StoredExperiment extends ExperimentRecordInput {
+	scope: string;
+	firstSeenAt: number;
+	lastSeenAt: number;
 }
