@@ -192,6 +192,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	if (fromStore) {
 		rows.push(...(await readStoreHistory(this, storeScopeOf(this.getNodeParameter('scope', 0, undefined)), items, p.activitiesField)));
 	} else itemRows(this, items, zone, rows, used, errors);
+	// Every item was bad and went to the error output: nothing left to learn from.
+	if (!fromStore && !rows.length && errors.length) return [errors];
 	const options: LabOptions = { ...p.options, current: p.current, asOf: clock.now(), zone };
 	let report: LabReport;
 	try {

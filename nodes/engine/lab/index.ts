@@ -8,3 +8,4 @@ export { seededRandom } from './random';
 export type { Change, ChangeKind, Evidence } from './table';
 export { labMarkdown, bandRange } from './summary';
 export { convertedAt, handoffHistoryRow, type ConvertedStage, type HandoffOutcomeRow } from './storeRows';
+export { candidateThresholds, rosterCapacity, thresholdWhatIf, whatIfMarkdown, type RepLoad, type ThresholdFigures, type WhatIfLead, type WhatIfOptions, type WhatIfRep, type WhatIfReport } from './whatIf';
