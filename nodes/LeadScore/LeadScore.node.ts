@@ -8,8 +8,10 @@ import {
 } from 'n8n-workflow';
 
 import { withPath } from '../engine/common/paths';
-import { compileScorer, leadKeyOf } from '../engine/scoring';
+import { compileExperiment, scoreInExperiment, type CompiledExperiment } from '../engine/experiment';
+import { compileScorer, leadKeyOf, type LeadScorer } from '../engine/scoring';
 import { asOfReader } from '../shared/asOf';
+import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { parameterReader } from '../shared/ruleViews';
 import { storeScopeOf } from '../shared/leadInput';
@@ -49,28 +51,37 @@ export class LeadScore implements INodeType {
 			this,
 			1,
 			async () => {
-				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean; scope?: string };
+				const options = this.getNodeParameter('options', 0, {}) as { outputField?: string; includeBreakdown?: boolean; scope?: string; experiment?: { settings?: IDataObject } };
 				const recording = this.getNodeParameter('mode', 0, 'score') === 'recordAndRescore';
 				const scorer = compileScorer(readProtocol(this, this.getNode().typeVersion));
+				const experiment = readExperiment(options.experiment?.settings, scorer);
+				const store = recording ? await run.use(await openStoreFor(this)) : undefined;
+				const scope = storeScopeOf(options.scope);
+				// The report tells the arms apart by model: the store keeps which models ran as which arm.
+				if (store && experiment) await store.recordExperiment(scope, experimentRecordOf(experiment), clock.now());
 				return {
 					scorer,
-					store: recording ? await run.use(await openStoreFor(this)) : undefined,
-					scope: storeScopeOf(options.scope),
+					experiment,
+					store,
+					scope,
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
 					asOfFor: asOfReader(this, zone, 'Score As Of'),
 				};
 			},
-			async (item, i, { scorer, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
+			async (item, i, { scorer, experiment, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
 				const { at: asOf, live } = asOfFor(i);
 				let json: IDataObject = item.json;
 				let score: IDataObject;
 				if (store) {
 					const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
-					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone, { live });
+					const result = await recordAndRescore(store, scope, scorer, item.json, leadKey, asOf, zone, { live }, experiment);
 					score = run.mark({ ...result.score, ...result.history });
 					if (ledgerInOutput) json = withPath(json, scorer.protocol.fields.activities, result.ledger);
+				} else if (experiment) {
+					const leadKey = leadKeyOf(this.getNodeParameter('options.experiment.settings.leadKey', i), 'Challenger Experiment: Lead Key');
+					score = { ...scoreInExperiment(experiment, leadKey, (s) => s.score(item.json, asOf, zone, { live })).score };
 				} else {
 					score = { ...scorer.score(item.json, asOf, zone, { live }) };
 				}
@@ -79,6 +90,16 @@ export class LeadScore implements INodeType {
 			},
 		));
 	}
+}
+
+/** The challenger experiment of the Options, compiled beside the champion; none when not added. */
+function readExperiment(settings: IDataObject | undefined, champion: LeadScorer): CompiledExperiment | undefined {
+	if (!settings) return undefined;
+	return compileExperiment({ name: settings.name, sharePercent: settings.sharePercent ?? 10, challengerRules: settings.challengerRules }, champion);
+}
+
+function experimentRecordOf(experiment: CompiledExperiment) {
+	return { name: experiment.name, championModelId: experiment.champion.modelId, challengerModelId: experiment.challenger.modelId, sharePercent: experiment.sharePercent };
 }
 
 /** The rules from the point table or the JSON parameter, before validation. */

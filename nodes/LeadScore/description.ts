@@ -290,6 +290,48 @@ export const leadScoreProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Challenger Experiment',
+				name: 'experiment',
+				type: 'fixedCollection',
+				default: {},
+				placeholder: 'Add Challenger Table',
+				description:
+					'A challenger point table scores a share of the leads beside this one. Each lead is in one arm, chosen from the experiment name and the lead key (the same lead is always in the same arm, on every worker); the arm\'s score goes on, with the arm and both model IDs.',
+				options: [
+					{
+						name: 'settings',
+						displayName: 'Experiment',
+						values: [
+							{ displayName: 'Experiment Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. webinar-weight-q1', description: 'Names the experiment in the store and the Lead Quality Report; a new name deals the leads anew' },
+							{
+								displayName: 'Challenger Share (%)',
+								name: 'sharePercent',
+								type: 'number',
+								default: 10,
+								typeOptions: { minValue: 0.1, maxValue: 99.9, numberPrecision: 1 },
+								description: 'Percent of the leads scored (and gated) by the challenger table',
+							},
+							{
+								displayName: 'Challenger Rules (JSON)',
+								name: 'challengerRules',
+								type: 'json',
+								default: '{}',
+								typeOptions: { rows: 12 },
+								description: "The challenger's rules in the same JSON schema as Rules (JSON), e.g. a table the Scoring Lab learned; it reads the lead's fields as this node does",
+							},
+							{
+								displayName: 'Lead Key',
+								name: 'leadKey',
+								type: 'string',
+								default: '={{ $json.email }}',
+								displayOptions: { show: { '/mode': ['score'] } },
+								description: "Identifies the lead for its arm: its email address (compared without case) or CRM record ID. Record mode uses the node's Lead Key.",
+							},
+						],
+					},
+				],
+			},
+			{
 				displayName: 'Include Breakdown',
 				name: 'includeBreakdown',
 				type: 'boolean',

@@ -14,6 +14,7 @@ import {
 	type ScoreHistory,
 } from '../engine/scoring';
 import type { AsOfOptions } from '../engine/common/asOf';
+import { scoreInExperiment, type CompiledExperiment } from '../engine/experiment';
 import type { Lead } from '../engine/common/types';
 import type { HandoffStore } from '../store';
 
@@ -26,23 +27,28 @@ export async function recordAndRescore(
 	asOf: number,
 	zone: string,
 	options: AsOfOptions = {},
+	experiment?: CompiledExperiment,
 ): Promise<{ score: LeadScoreResult; history: ScoreHistory; ledger: Array<Record<string, unknown>> }> {
 	const incoming = ledgerEntries(scorer, lead, zone);
 	const recorded = await store.recordActivities(scope, leadKey, incoming);
 	const ledger = await store.listActivities(scope, leadKey);
-	const score = scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf, options);
+	// In an experiment both tables score the ledger; the arm's score is kept (with the arm and both models).
+	const scored = experiment
+		? scoreInExperiment(experiment, leadKey, (s) => s.scoreWith(lead, activitiesFromLedger(s, ledger), asOf, options))
+		: { score: scorer.scoreWith(lead, activitiesFromLedger(scorer, ledger), asOf, options), scorer };
+	const score = scored.score;
 	const snapshotKey = snapshotKeyOf(score, ledger.map((row) => row.key));
 	const previous = await store.latestScore(scope, leadKey, { excluding: snapshotKey });
 	const { firstCrossed } = await store.saveScore(
 		scope,
 		leadKey,
 		{ snapshotKey, modelId: score.modelId, asOf, total: score.total, fit: score.fit, engagement: score.engagement, negative: score.negative, velocity: score.velocity, grade: score.grade, score: { ...score } },
-		scorer.thresholdsReached(score.total).map((name) => ({ name, at: asOf })),
+		scored.scorer.thresholdsReached(score.total).map((name) => ({ name, at: asOf })),
 	);
 	const history = scoreHistory({
 		score,
 		leadKey,
-		thresholds: scorer.protocol.thresholds,
+		thresholds: scored.scorer.protocol.thresholds,
 		previous,
 		firstCrossed,
 		ledger: { activities: ledger.length, recorded: recorded.inserted, duplicates: recorded.duplicates },
