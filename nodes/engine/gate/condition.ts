@@ -9,6 +9,7 @@ import { countedAt } from '../common/asOf';
 import { domainInList, emailDomain } from '../common/email';
 import { describeValue, LeadDataError, ProtocolError } from '../common/errors';
 import { compilePath } from '../common/paths';
+import { compileUserPattern, type UserPattern } from '../common/pattern';
 import { MS_PER_DAY, relativeTime } from '../common/time';
 import type { Activity, Lead } from '../common/types';
 import { anyValue, isPresent } from '../common/values';
@@ -215,12 +216,12 @@ function compileScore(condition: { score: ScoreMeasure; atLeast?: number; below?
 function compileActivity(condition: ActivityCondition, path: string): CompiledCondition {
 	const types = new Set(condition.activity.map(normalizeActivityType));
 	const needles = (condition.contentContains ?? []).map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
-	let urlPattern: RegExp | undefined;
+	let urlPattern: UserPattern | undefined;
 	if (condition.urlMatches !== undefined) {
 		try {
-			urlPattern = new RegExp(condition.urlMatches, 'i');
+			urlPattern = compileUserPattern(condition.urlMatches);
 		} catch (error) {
-			throw ProtocolError.at(`${path}/urlMatches`, `not a valid regular expression: ${(error as Error).message}`);
+			throw ProtocolError.at(`${path}/urlMatches`, (error as Error).message);
 		}
 	}
 	const minCount = condition.minCount ?? 1;
@@ -350,11 +351,11 @@ function compileField(condition: FieldCondition, path: string): CompiledConditio
 			break;
 		}
 		case 'matches': {
-			let pattern: RegExp;
+			let pattern: UserPattern;
 			try {
-				pattern = new RegExp(String(value), 'i');
+				pattern = compileUserPattern(String(value));
 			} catch (error) {
-				throw ProtocolError.at(at, `not a valid regular expression: ${(error as Error).message}`);
+				throw ProtocolError.at(at, (error as Error).message);
 			}
 			test = (v) => anyValue(v, (x) => (typeof x === 'string' || typeof x === 'number') && pattern.test(String(x)));
 			phrase = [`matches ${String(value)}`, `does not match ${String(value)}`];

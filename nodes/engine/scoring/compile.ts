@@ -3,6 +3,7 @@ import stableStringify from 'fast-json-stable-stringify';
 
 import { ProtocolError } from '../common/errors';
 import { assertMatchesSchema } from '../common/schema';
+import { compileUserPattern } from '../common/pattern';
 import {
 	DEFAULT_PROTOCOL,
 	type AttributeRule,
@@ -150,9 +151,9 @@ function checkAttributeValue(rule: AttributeRule, path: string): void {
 	if (operator === 'matches') {
 		if (typeof value !== 'string') throw ProtocolError.at(at, `"matches" takes a regular expression as a string`);
 		try {
-			new RegExp(value, 'i');
+			compileUserPattern(value);
 		} catch (error) {
-			throw ProtocolError.at(at, `not a valid regular expression: ${(error as Error).message}`);
+			throw ProtocolError.at(at, (error as Error).message);
 		}
 	}
 	if (operator === 'seniorityAtLeast' && !isSeniorityLevel(value)) {

@@ -2,6 +2,7 @@ import { activitiesAsOf, ignoredNote, type AsOfOptions } from '../common/asOf';
 import { domainInList, emailDomain, isFreeMailDomain } from '../common/email';
 import { LeadDataError } from '../common/errors';
 import { compilePath } from '../common/paths';
+import { compileUserPattern } from '../common/pattern';
 import { MS_PER_DAY, parseTimestamp } from '../common/time';
 import type { Activity, Lead } from '../common/types';
 import { anyValue, isPresent } from '../common/values';
@@ -311,7 +312,7 @@ function compileAttributeTest(rule: NormalizedAttributeRule): AttributeTest {
 			return (lead) => anyValue(read(lead), (v) => typeof v === 'string' && pattern.test(v));
 		}
 		case 'matches': {
-			const pattern = new RegExp(value as string, 'i');
+			const pattern = compileUserPattern(value as string);
 			return (lead) => anyValue(read(lead), (v) => (typeof v === 'string' || typeof v === 'number') && pattern.test(String(v)));
 		}
 		// A band or an open-ended value ("51-200", "500+") matches when all of it does.

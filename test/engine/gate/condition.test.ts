@@ -173,8 +173,8 @@ describe('field conditions', () => {
 		fails({ field: 'x', operator: 'oneOf', value: 'a' }, /^\/when\/value: "oneOf" takes a list/);
 		fails({ field: 'x', operator: 'equals' }, /^\/when\/value: the operator "equals" needs a value/);
 		fails({ field: 'x', operator: 'between', value: [5, 1] }, /^\/when\/value: "between" takes \[min, max\]/);
-		fails({ field: 'x', operator: 'matches', value: '(' }, /^\/when\/value: not a valid regular expression/);
-		fails({ all: [{ activity: ['x'], urlMatches: '[' }] }, /^\/when\/all\/0\/urlMatches: not a valid regular expression/);
+		fails({ field: 'x', operator: 'matches', value: '(' }, /^\/when\/value: not a regular expression that can run here/);
+		fails({ all: [{ activity: ['x'], urlMatches: '[' }] }, /^\/when\/all\/0\/urlMatches: not a regular expression that can run here/);
 		fails({ any: [{ score: 'total', atLeast: 80, below: 60 }] }, /^\/when\/any\/0\/below: "below" \(60\) must be greater than "atLeast" \(80\)/);
 	});
 });
