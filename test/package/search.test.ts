@@ -189,14 +189,16 @@ const SLA_BREACH_TRIGGER = 'SLA Breach Trigger';
 const SLA_TIMER = 'SLA Timer';
 const LEAD_FEEDBACK = 'Lead Feedback';
 const LEAD_FEEDBACK_TRIGGER = 'Lead Feedback Trigger';
-const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA, SLA_BREACH_TRIGGER, SLA_TIMER, LEAD_FEEDBACK, LEAD_FEEDBACK_TRIGGER];
+const LEAD_SCORING_LAB = 'Lead Scoring Lab';
+const EVERY_NODE = [LEAD_SCORE, HANDOFF_GATE, LEAD_ENRICH, TIER_ROUTER, LEAD_HANDOFF_DATA, SLA_BREACH_TRIGGER, SLA_TIMER, LEAD_FEEDBACK, LEAD_FEEDBACK_TRIGGER, LEAD_SCORING_LAB];
 
 const MUST_FIND: Record<string, string[]> = {
 	lead: EVERY_NODE,
 	sales: EVERY_NODE,
 	score: [LEAD_SCORE],
-	scoring: [LEAD_SCORE],
-	'lead scoring': [LEAD_SCORE],
+	// Both scoring nodes: the one that scores, and the lab that learns its points.
+	scoring: [LEAD_SCORE, LEAD_SCORING_LAB],
+	'lead scoring': [LEAD_SCORE, LEAD_SCORING_LAB],
 	feedback: [LEAD_FEEDBACK, LEAD_FEEDBACK_TRIGGER, LEAD_SCORE],
 	outcome: [LEAD_FEEDBACK, LEAD_FEEDBACK_TRIGGER],
 	disposition: [LEAD_FEEDBACK, LEAD_FEEDBACK_TRIGGER],
@@ -223,6 +225,13 @@ const MUST_FIND: Record<string, string[]> = {
 	timer: [SLA_TIMER],
 	'first touch': [SLA_TIMER],
 	contacted: [SLA_TIMER],
+	'scoring lab': [LEAD_SCORING_LAB],
+	'learn points': [LEAD_SCORING_LAB],
+	'point table': [LEAD_SCORING_LAB],
+	'predictive scoring': [LEAD_SCORING_LAB],
+	holdout: [LEAD_SCORING_LAB],
+	'what-if': [LEAD_SCORING_LAB],
+	'sales capacity': [LEAD_SCORING_LAB],
 };
 
 describe('the node panel search (n8n 2.41.1 node creator)', () => {
