@@ -57,8 +57,10 @@ export class LeadScore implements INodeType {
 				const experiment = readExperiment(options.experiment?.settings, scorer);
 				const store = recording ? await run.use(await openStoreFor(this)) : undefined;
 				const scope = storeScopeOf(options.scope);
-				// The report tells the arms apart by model: the store keeps which models ran as which arm.
-				if (store && experiment) await store.recordExperiment(scope, experimentRecordOf(experiment), clock.now());
+				const asOfFor = asOfReader(this, zone, 'Score As Of');
+				// The report tells the arms apart by model: the store keeps which models ran as which arm,
+				// and since when (the time scored for, so a replay of history counts from its own time).
+				if (store && experiment) await store.recordExperiment(scope, experimentRecordOf(experiment), Math.min(clock.now(), firstAsOf(asOfFor)));
 				return {
 					scorer,
 					experiment,
@@ -67,7 +69,7 @@ export class LeadScore implements INodeType {
 					ledgerInOutput: recording && this.getNodeParameter('outputActivities', 0, 'ledger') === 'ledger',
 					outputField: options.outputField || 'score',
 					includeBreakdown: options.includeBreakdown !== false,
-					asOfFor: asOfReader(this, zone, 'Score As Of'),
+					asOfFor,
 				};
 			},
 			async (item, i, { scorer, experiment, store, scope, ledgerInOutput, outputField, includeBreakdown, asOfFor }) => {
@@ -96,6 +98,15 @@ export class LeadScore implements INodeType {
 function readExperiment(settings: IDataObject | undefined, champion: LeadScorer): CompiledExperiment | undefined {
 	if (!settings) return undefined;
 	return compileExperiment({ name: settings.name, sharePercent: settings.sharePercent ?? 10, challengerRules: settings.challengerRules }, champion);
+}
+
+/** The first item's as-of time; now when it has none or a bad one (its own error comes with the item). */
+function firstAsOf(asOfFor: (itemIndex: number) => { at: number }): number {
+	try {
+		return asOfFor(0).at;
+	} catch {
+		return clock.now();
+	}
 }
 
 function experimentRecordOf(experiment: CompiledExperiment) {

@@ -26,6 +26,9 @@ import {
 	type CompiledReportOptions,
 	type ReportRow,
 } from '../../../engine/feedback/report';
+import { changeImpacts, type LoggedChange } from '../../../engine/feedback/report/changes';
+import { compareArms, type ExperimentArms } from '../../../engine/feedback/report/experiments';
+import { labHtml, labMarkdown } from '../../../engine/feedback/report/labSections';
 import { periodBounds, type ReportPeriod } from '../../../engine/feedback/report/period';
 import { clock } from '../../../shared/clock';
 import { errorItem, toNodeError } from '../../../shared/items';
@@ -69,7 +72,7 @@ export const description: INodeProperties[] = [
 	{
 		displayOptions: FROM_ITEMS,
 		displayName:
-			'Each input item is one hand-off with what became of it: handedOffAt, score, grade, tier, source, campaign, rep, team, slaMinutes, slaBasis, firstTouchBusinessMinutes, firstTouchClockMinutes, metSla, stage, reached (first time per stage), wonAmount, currency, rejectionReason, lostReason, modelId',
+			'Each input item is one hand-off with what became of it: handedOffAt, score, grade, tier, source, campaign, rep, team, slaMinutes, slaBasis, firstTouchBusinessMinutes, firstTouchClockMinutes, metSla, stage, reached (first time per stage), wonAmount, currency, rejectionReason, lostReason, modelId; experiment and arm (champion or challenger) for a challenger experiment',
 		name: 'rowsNotice',
 		type: 'notice',
 		default: '',
@@ -190,13 +193,21 @@ function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
 	};
 }
 
+/** What the store says about scoring versions: the experiments that ran and the logged changes. */
+interface ScoringHistory {
+	experiments: ExperimentArms[];
+	changes: LoggedChange[];
+}
+
 /** The period's rows from the store, read in batches. One summary for the input: the first item pairs it. */
-async function readStoreRows(ctx: IExecuteFunctions, p: ReportParameters, rows: ReportRow[]): Promise<void> {
+async function readStoreRows(ctx: IExecuteFunctions, p: ReportParameters, rows: ReportRow[], history: ScoringHistory): Promise<void> {
 	const lease = await leaseStoreFor(ctx);
 	try {
 		await lease.store.readReportRows({ scope: p.store!.scope, from: p.options.from, to: p.options.to }, (batch) => {
 			for (const row of batch) rows.push(row);
 		});
+		history.experiments.push(...(await lease.store.listExperiments(p.store!.scope)));
+		history.changes.push(...(await lease.store.listScoringChanges(p.store!.scope)));
 	} catch (error) {
 		throw toNodeError(ctx, error);
 	} finally {
@@ -234,14 +245,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const rows: ReportRow[] = [];
 	const used: IPairedItemData[] = [];
+	const history: ScoringHistory = { experiments: [], changes: [] };
 	if (p.store) {
-		await readStoreRows(this, p, rows);
+		await readStoreRows(this, p, rows, history);
 		// The summary stands for every item that started the run.
 		for (let index = 0; index < items.length; index++) used.push({ item: index });
 	} else readItemRows(this, items, p, zone, rows, used, out);
 	const report = buildReport(rows, p.options);
 	const found = findings(report);
 	const summaryOptions = { title: p.title, maxFindings: p.maxFindings, maxGroups: p.maxGroups };
+	const inPeriod = rows.filter((r) => (p.options.from === undefined || r.handedOffAt >= p.options.from) && (p.options.to === undefined || r.handedOffAt < p.options.to));
+	const arms = compareArms(inPeriod, history.experiments);
+	const impacts = changeImpacts(inPeriod, history.changes, { from: p.options.from, to: p.options.to });
 	const json: IDataObject = {
 		title: p.title ?? 'Lead Quality Report',
 		periodFrom: report.from === undefined ? null : new Date(report.from).toISOString(),
@@ -251,8 +266,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		findingsDetail: found.map((f) => ({ rule: f.rule, dimension: f.dimension, group: f.group, versus: f.versus ?? null, metric: f.metric, n: f.n, text: f.text })),
 		findingsRule: findingsRule(report.options.minCount),
 		total: groupItem(report, report.total),
-		markdown: reportMarkdown(report, found, summaryOptions),
-		html: reportHtml(report, found, summaryOptions),
+		markdown: reportMarkdown(report, found, summaryOptions) + labMarkdown(arms, impacts),
+		html: reportHtml(report, found, summaryOptions) + labHtml(arms, impacts),
+		experiments: arms as unknown as IDataObject[],
+		scoringChanges: impacts as unknown as IDataObject[],
 	};
 	let binary: IBinaryKeyData | undefined;
 	if (p.charts && report.total.handoffs > 0) {

@@ -42,6 +42,9 @@ export interface ReportRow {
 	lostReason?: string;
 	/** The scoring model version that scored the lead at hand-off. */
 	modelId?: string;
+	/** The champion/challenger experiment the lead was in, and its arm (else found from modelId and the experiments recorded). */
+	experiment?: string;
+	arm?: 'champion' | 'challenger';
 }
 
 function text(json: Record<string, unknown>, field: string): string | undefined {
@@ -91,6 +94,10 @@ export function reportRow(json: Record<string, unknown>, zone = 'UTC'): ReportRo
 		}
 	}
 	const basis = text(json, 'slaBasis');
+	const arm = text(json, 'arm')?.toLowerCase();
+	if (arm !== undefined && arm !== 'champion' && arm !== 'challenger') throw new LeadDataError('arm', '"champion" or "challenger"', json.arm);
+	const experiment = text(json, 'experiment');
+	if ((arm === undefined) !== (experiment === undefined)) throw new LeadDataError(arm === undefined ? 'arm' : 'experiment', 'both experiment and arm, or neither', arm === undefined ? json.arm : json.experiment);
 	if (basis !== undefined && basis !== 'business' && basis !== 'clock') throw new LeadDataError('slaBasis', '"business" or "clock"', json.slaBasis);
 	return {
 		handoffKey: text(json, 'handoffKey'),
@@ -114,5 +121,6 @@ export function reportRow(json: Record<string, unknown>, zone = 'UTC'): ReportRo
 		rejectionReason: text(json, 'rejectionReason'),
 		lostReason: text(json, 'lostReason'),
 		modelId: text(json, 'modelId'),
+		...(experiment === undefined ? {} : { experiment, arm: arm as 'champion' | 'challenger' }),
 	};
 }
