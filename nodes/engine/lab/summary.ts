@@ -7,7 +7,6 @@ import type { LabReport, Validation } from './lab';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
 const count = (n: number) => n.toLocaleString('en-US');
-const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(3)}`;
 
 /** "below 12", "12 to 30", "30 and up". */
 export function bandRange(band: Pick<Band, 'from' | 'to'>): string {
@@ -29,7 +28,7 @@ function validationMarkdown(title: string, v: Validation): string[] {
 		`| Conversions in the top 30 % | ${pct(v.current.top30)} | ${pct(v.proposal.top30)} |`,
 		`| Worst band: observed vs predicted | ${pct(v.current.worstBandGap)} | ${pct(v.proposal.worstBandGap)} |`,
 		'',
-		`${v.verdict}. AUC gain ${signed(v.aucGain.estimate)}, ${(v.aucGain.level * 100).toFixed(0)} % bootstrap interval ${signed(v.aucGain.low)} to ${signed(v.aucGain.high)}.`,
+		`${v.verdict}.`,
 		'',
 	];
 	for (const [name, bands] of [['Proposal', v.proposal.bands], ['Current table', v.current.bands]] as const) {
@@ -45,7 +44,9 @@ export function labMarkdown(report: LabReport, title = 'Scoring lab: proposed po
 	const lines = [
 		`# ${title}`,
 		'',
-		`**${report.offer.better ? 'Recommended for publishing' : 'Not recommended for publishing'}.** ${report.offer.reasons.join(' ')}`,
+		`**${report.offer.better ? 'Recommended for publishing' : 'Not recommended for publishing'}.**`,
+		'',
+		...report.offer.reasons.map((r) => `- ${r}`),
 		'',
 		`Model \`${p.modelId}\`: ${p.ruleCount} rules, ${p.pointsToDoubleOdds} points double the odds of converting, learned on ${count(p.trainedOn.leads)} closed leads (${pct(p.trainedOn.baseRate)} converted).`,
 		'',
