@@ -1,0 +1,249 @@
+/**
+ * The CRM templates in a real n8n, installed from the packed tarball, with HubSpot, Slack, Twilio
+ * and email answered on loopback (test/helpers/saas-mocks.ts). Each template is imported as a
+ * user does, given credentials that point at the mocks, published, and sent leads on its
+ * production webhook with its header. The test reads what each API received for one lead: the
+ * owner, the task due at the SLA due time, the brief, the SMS within one segment, the auto-reply
+ * promising that time. The same webhook delivered again creates no second task, message or email;
+ * a bad lead goes to the error branch and is answered with its error.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DateTime } from 'luxon';
+
+import { smsInfo } from '../../nodes/engine/enrich/render/sms';
+import { RealN8n } from '../helpers/real-n8n';
+import { MOCK_IDS, type RecordedRequest } from '../helpers/saas-mocks';
+
+const workflows = join(__dirname, '../../workflows');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const ZONE = 'Europe/Berlin';
+const SECRET = 'crm-template-secret';
+const HEADER = { 'x-lead-handoff-key': SECRET };
+
+type Json = Record<string, unknown>;
+type Node = { name: string; type: string; parameters: Json; credentials?: Json };
+type Routing = { tier: string; ownerId: string | null; dueAt: string; dueAtLocal: string; autoReply: { promisedBy: string; promisedByLocal: string } | null };
+type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; autoReplyBy?: string | null; error?: unknown; deliveryErrors?: unknown[] }> };
+
+const CREDENTIALS = {
+	httpHeaderAuth: { id: 'LhCrmWebhookKey1', name: 'Lead webhook key' },
+	hubspotAppToken: { id: 'LhCrmHubspot0001', name: 'HubSpot (mock)' },
+	slackApi: { id: 'LhCrmSlack000001', name: 'Slack (mock)' },
+	smtp: { id: 'LhCrmSmtp0000001', name: 'SMTP (mock)' },
+	twilioApi: { id: 'LhCrmTwilio00001', name: 'Twilio (mock)' },
+};
+
+/** A template with the test's credentials on the nodes that need one of the user's. */
+function withCredentials(file: string, id: string): Json {
+	const workflow = JSON.parse(readFileSync(join(workflows, file), 'utf8')) as { nodes: Node[] };
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.webhook') node.credentials = { httpHeaderAuth: CREDENTIALS.httpHeaderAuth };
+		if (node.type === 'n8n-nodes-base.hubspot') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
+		if (node.type === 'n8n-nodes-base.httpRequest' && node.parameters.nodeCredentialType === 'hubspotAppToken') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
+		if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: CREDENTIALS.slackApi };
+		if (node.type === 'n8n-nodes-base.emailSend') node.credentials = { smtp: CREDENTIALS.smtp };
+		if (node.type === 'n8n-nodes-base.twilio') node.credentials = { twilioApi: CREDENTIALS.twilioApi };
+	}
+	return { ...workflow, id };
+}
+
+const now = Date.now();
+const ago = (ms: number) => new Date(now - ms).toISOString();
+
+/** A Hot lead worth an SMS: Director+ in a target industry and size, pricing, case study, webinar, and a demo request. */
+const hotLead = (email: string, prefix: string) => ({
+	email,
+	firstName: 'Dana',
+	lastName: 'Lee',
+	company: 'Globex',
+	jobTitle: 'VP Sales',
+	industry: 'Software',
+	companySize: 200,
+	phone: '+4930123456',
+	activities: [
+		{ id: `${prefix}-1`, type: 'page_view', timestamp: ago(3 * HOUR), url: 'https://example.com/pricing' },
+		{ id: `${prefix}-2`, type: 'content_download', timestamp: ago(2 * HOUR), asset: 'Case study: Initech' },
+		{ id: `${prefix}-3`, type: 'webinar_attended', timestamp: ago(DAY) },
+		{ id: `${prefix}-4`, type: 'page_view', timestamp: ago(2 * DAY), url: 'https://example.com/blog/handoff' },
+		{ id: `${prefix}-5`, type: 'page_view', timestamp: ago(2 * DAY), url: 'https://example.com/blog/sla' },
+		{ id: `${prefix}-6`, type: 'demo_request', timestamp: ago(60_000) },
+	],
+});
+/** A Warm lead: a good fit that visited pricing and read a case study a week or two ago; no request. */
+const warmLead = (email: string, prefix: string) => ({
+	email,
+	firstName: 'Eve',
+	lastName: 'Park',
+	company: 'Initech',
+	jobTitle: 'Director of Operations',
+	industry: 'Software',
+	companySize: 120,
+	activities: [
+		{ id: `${prefix}-1`, type: 'page_view', timestamp: ago(10 * DAY), url: 'https://example.com/pricing' },
+		{ id: `${prefix}-2`, type: 'webinar_attended', timestamp: ago(12 * DAY) },
+		{ id: `${prefix}-3`, type: 'content_download', timestamp: ago(9 * DAY), asset: 'Case study: Hooli' },
+	],
+});
+/** A bad lead: its activity has no usable time. */
+const badLead = (email: string) => ({ email, jobTitle: 'CTO', activities: [{ id: `${email}-1`, type: 'demo_request', timestamp: 'last tuesday' }] });
+
+/** The task's due time and the promise to the prospect are the SLA due time, to the minute shown. */
+const localMinute = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
+
+describe('CRM templates in a real n8n', () => {
+	let n8n: RealN8n;
+	const ids: Record<string, string> = {};
+
+	beforeAll(async () => {
+		n8n = await RealN8n.create({ mocks: true, timezone: ZONE });
+		const mocks = n8n.mocks!;
+		await n8n.importCredentials([
+			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
+			{ ...CREDENTIALS.httpHeaderAuth, type: 'httpHeaderAuth', data: { name: 'X-Lead-Handoff-Key', value: SECRET } },
+			{ ...CREDENTIALS.hubspotAppToken, type: 'hubspotAppToken', data: { appToken: 'pat-mock-hubspot' } },
+			{ ...CREDENTIALS.slackApi, type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
+			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
+			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
+		]);
+		[ids.hubspot] = await n8n.importWorkflows([withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01')]);
+		await n8n.start();
+		for (const id of Object.values(ids)) await n8n.activate(id);
+	});
+
+	afterAll(async () => {
+		await n8n?.dispose();
+	});
+
+	/** Sends leads to a template's webhook; the answer, the execution, and only this call's mock traffic. */
+	async function deliver(path: string, workflowId: string, leads: Json, count: number) {
+		const mocks = n8n.mocks!;
+		const before = mocks.requests().length;
+		const emailsBefore = mocks.emails.length;
+		const res = await n8n.callWebhook(path, leads, { headers: HEADER });
+		assert.equal(res.status, 200, JSON.stringify(res.body));
+		const run = await n8n.waitForExecution(workflowId, { count, timeoutMs: 60_000 });
+		assert.equal(run.status, 'success', run.error?.message);
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		// Mail is parsed as it arrives: wait briefly for one more than before, in case it is still in flight.
+		await mocks.waitForEmails(emailsBefore + 1, 1000);
+		return { answer: res.body as Answer, run, requests: mocks.requests().slice(before), emails: mocks.emails.slice(emailsBefore) };
+	}
+
+	describe('Inbound lead to HubSpot', () => {
+		const path = 'lead-handoff/hubspot';
+		const lead = hotLead('dana@globex.com', 'hs-dana');
+		let first: Awaited<ReturnType<typeof deliver>>;
+		let routing: Routing;
+		const received = (method: string, pathname: string | RegExp) =>
+			first.requests.filter((r) => r.host === 'api.hubapi.com' && r.method === method && (typeof pathname === 'string' ? r.path === pathname : pathname.test(r.path)));
+
+		beforeAll(async () => {
+			first = await deliver(path, ids.hubspot, lead, 1);
+			routing = first.run.json('Tier Router', 0)[0].routing as Routing;
+			assert.ok(routing, `not Hot: ${JSON.stringify(first.answer)}`);
+			const summary = (r: RecordedRequest) => `${r.method} ${r.host}${r.path} ${r.status}: ${r.rawBody.slice(0, 600)}`;
+			console.log(`HubSpot template, one lead, what the mocks received:\n${first.requests.map(summary).join('\n')}\n${first.emails.map((e) => `SMTP to ${e.to.join(', ')}: ${e.subject}`).join('\n')}`);
+		});
+
+		it('answers with the lead\'s decision: Hot, its owner, the due time and the promised time', () => {
+			assert.deepEqual(first.answer.leads.map((l) => [l.lead, l.status, l.decision, l.tier, l.owner, l.deliveryErrors]), [['dana@globex.com', 'ok', 'handedOff', 'Hot', 'Ana Ruiz', undefined]]);
+			assert.equal(first.answer.leads[0].due, routing.dueAtLocal);
+			assert.equal(first.answer.leads[0].autoReplyBy, routing.autoReply?.promisedByLocal);
+		});
+
+		it('upserts the contact with its owner, score, grade and tier', () => {
+			const [upsert] = received('POST', '/contacts/v1/contact/createOrUpdate/email/dana@globex.com');
+			assert.ok(upsert, 'the contact was upserted');
+			assert.equal(upsert.headers.authorization, 'Bearer pat-mock-hubspot');
+			const props = Object.fromEntries((upsert.body as { properties: Array<{ property: string; value: unknown }> }).properties.map((p) => [p.property, p.value]));
+			const score = first.run.json('Lead Score')[0].score as { total: number; grade: string };
+			assert.deepEqual(
+				{ owner: props.hubspot_owner_id, score: props.handoff_score, grade: props.handoff_grade, tier: props.handoff_tier, firstname: props.firstname, company: props.company },
+				{ owner: '101', score: String(score.total), grade: score.grade, tier: 'Hot', firstname: 'Dana', company: 'Globex' },
+			);
+		});
+
+		it('creates one task for the owner, due at the SLA due time, with the brief as its body, on the contact', () => {
+			const tasks = received('POST', '/engagements/v1/engagements');
+			assert.equal(tasks.length, 1);
+			const body = tasks[0].body as { engagement: { type: string; ownerId: number; timestamp: number }; associations: { contactIds: string[] }; metadata: { subject: string; body: string; status: string } };
+			const vid = (received('POST', /createOrUpdate/)[0].response as { vid: number }).vid;
+			assert.deepEqual([body.engagement.type, body.engagement.ownerId, body.associations.contactIds], ['TASK', 101, [String(vid)]]);
+			assert.equal(body.engagement.timestamp, Date.parse(routing.dueAt), 'due at the SLA due time');
+			assert.equal(body.metadata.subject, `Hot lead: contact by ${routing.dueAtLocal}`);
+			const brief = (first.run.json('Tier Router')[0].enrichment as { renderings: { crmNote: string } }).renderings.crmNote;
+			assert.equal(body.metadata.body, brief);
+			assert.match(brief, /^<p><strong>Lead hand-off: Dana Lee · Globex<\/strong><\/p>/);
+		});
+
+		it('logs the brief as a note on the contact, for the owner', () => {
+			const notes = received('POST', '/crm/v3/objects/notes');
+			assert.equal(notes.length, 1);
+			const body = notes[0].body as { properties: { hs_note_body: string; hubspot_owner_id: string; hs_timestamp: string }; associations: Array<{ to: { id: string }; types: Array<{ associationTypeId: number }> }> };
+			const vid = (received('POST', /createOrUpdate/)[0].response as { vid: number }).vid;
+			assert.equal(body.properties.hs_note_body, (first.run.json('Tier Router')[0].enrichment as { renderings: { crmNote: string } }).renderings.crmNote);
+			assert.equal(body.properties.hubspot_owner_id, '101');
+			assert.deepEqual([body.associations[0].to.id, body.associations[0].types[0].associationTypeId], [String(vid), 202]);
+			assert.equal(notes[0].headers.authorization, 'Bearer pat-mock-hubspot');
+		});
+
+		it('DMs the owner on Slack with the escaped hand-off line, and texts the owner within one SMS segment', () => {
+			const posts = first.requests.filter((r) => r.host === 'slack.com' && r.path === '/api/chat.postMessage').map((r) => r.body as Json);
+			assert.equal(posts.length, 1);
+			assert.equal(posts[0].channel, 'U0ANA');
+			assert.match(String(posts[0].text), /^:fire: Hot lead `dana@globex\.com` for <@U0ANA> \(Ana Ruiz\), due /);
+			const sms = first.requests.filter((r) => r.host === 'api.twilio.com').map((r) => r.body as Json);
+			assert.equal(sms.length, 1);
+			assert.equal(sms[0].To, '+15550000101');
+			const text = String(sms[0].Body);
+			// Lead Enrich runs before Tier Router: the brief has the grade and score, the Slack line the tier.
+			assert.match(text, /^Lead: Globex, A1 \d+(\.\d+)? pts\. Requested a demo/);
+			assert.deepEqual([smsInfo(text).segments, text.length <= 160], [1, true], `${text.length} characters: ${text}`);
+		});
+
+		it('auto-replies to the prospect: who will be in touch, by the SLA due time, replying to the owner', () => {
+			assert.equal(first.emails.length, 1, JSON.stringify(first.emails.map((e) => [e.to, e.subject])));
+			const [reply] = first.emails;
+			assert.deepEqual(reply.to, ['dana@globex.com']);
+			assert.equal(reply.from, 'sales@your-company.example');
+			assert.match(reply.headers['reply-to'] ?? '', /ana@your-company\.example/);
+			const due = localMinute(routing.dueAt);
+			assert.equal(routing.autoReply?.promisedBy, routing.dueAt);
+			assert.ok(reply.text.includes(`Ana Ruiz from our sales team will be in touch with you by ${due.toFormat('cccc d LLLL yyyy')} at ${due.toFormat('HH:mm')} (${ZONE}).`), reply.text);
+			assert.match(reply.subject, /^Your demo request: we will be in touch by /);
+			assert.doesNotMatch(reply.text, /\b(SLA|tier|score)\b/i);
+		});
+
+		it('a Warm lead: its owner gets the brief by email and a task due at its SLA; no Slack, SMS or auto-reply', async () => {
+			const warm = await deliver(path, ids.hubspot, warmLead('eve@initech.com', 'hs-eve'), 2);
+			const r = warm.run.json('Tier Router', 1)[0]?.routing as Routing;
+			assert.ok(r, `not Warm: ${JSON.stringify(warm.answer)}`);
+			assert.deepEqual([r.tier, r.ownerId, r.autoReply], ['Warm', '102', null]);
+			const task = warm.requests.filter((q) => q.path === '/engagements/v1/engagements').map((q) => q.body as { engagement: { ownerId: number; timestamp: number } });
+			assert.deepEqual(task.map((t) => [t.engagement.ownerId, t.engagement.timestamp]), [[102, Date.parse(r.dueAt)]]);
+			assert.deepEqual(warm.requests.filter((q) => q.host === 'slack.com' || q.host === 'api.twilio.com'), []);
+			assert.deepEqual(warm.emails.map((e) => e.to), [['ben@your-company.example']]);
+			assert.match(warm.emails[0].subject, /^New lead: Eve Park · Initech — [A-D][1-4], score [\d.]+$/);
+			assert.match(warm.emails[0].html, /<h1[^>]*>Eve Park · Initech<\/h1>/);
+		});
+
+		it('the same webhook delivered again creates no second task, note, message or email', async () => {
+			const again = await deliver(path, ids.hubspot, lead, 3);
+			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['dana@globex.com', 'ok', 'alreadyHandedOff']]);
+			assert.deepEqual(again.requests.map((r) => `${r.method} ${r.host}${r.path}`), []);
+			assert.deepEqual(again.emails, []);
+		});
+
+		it('a bad lead goes to the error branch and is answered with its error; nothing is sent for it', async () => {
+			const bad = await deliver(path, ids.hubspot, badLead('broken@acme.io'), 4);
+			assert.equal(bad.answer.failed, 1, JSON.stringify(bad.answer));
+			assert.deepEqual([bad.answer.leads[0].lead, bad.answer.leads[0].status], ['broken@acme.io', 'error']);
+			assert.match(JSON.stringify(bad.answer.leads[0].error), /timestamp|time/i);
+			assert.deepEqual([bad.requests.length, bad.emails.length], [0, 0]);
+		});
+	});
+});
