@@ -8,11 +8,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { OperationModule } from './actions/common';
 import * as learnPointTable from './actions/learnPointTable';
+import * as logScoringChange from './actions/logScoringChange';
+import * as protocolDocument from './actions/protocolDocument';
 import * as thresholdWhatIf from './actions/thresholdWhatIf';
 
 export const OPERATIONS: OperationModule[] = [
 	learnPointTable,
 	thresholdWhatIf,
+	logScoringChange,
+	protocolDocument,
 ];
 
 const first = () => OPERATIONS[0].operation;
