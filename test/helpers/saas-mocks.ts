@@ -466,6 +466,8 @@ function hubspot(r: RecordedRequest, s: CrmState): MockResponse {
 
 // Salesforce: OAuth token endpoint (JWT bearer flow) and the REST sObject + query API.
 const SALESFORCE_PREFIX: Record<string, string> = { Lead: '00Q', Contact: '003', Task: '00T', Account: '001', Opportunity: '006', User: '005' };
+/** sObject names are case-insensitive in the REST API (n8n's node writes `/sobjects/lead`). */
+const sobject = (name: string) => Object.keys(SALESFORCE_PREFIX).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
 
 function salesforce(r: RecordedRequest, s: CrmState): MockResponse {
 	const body = obj(r.body);
@@ -485,14 +487,26 @@ function salesforce(r: RecordedRequest, s: CrmState): MockResponse {
 		};
 	}
 	if (r.method === 'POST' && (m = p.match(/^\/services\/data\/v[\d.]+\/sobjects\/(\w+)\/?$/))) {
-		const type = m[1];
+		const type = sobject(m[1]);
 		const id = `${SALESFORCE_PREFIX[type] ?? 'a00'}${String(s.nextId()).padStart(15, '0')}`;
 		s.salesforce.set(id, { type, fields: { ...body } });
 		return { status: 201, json: { id, success: true, errors: [] } };
 	}
+	if (r.method === 'PATCH' && (m = p.match(/^\/services\/data\/v[\d.]+\/sobjects\/(\w+)\/(\w+)\/([^/]+)$/))) {
+		// Upsert by an external ID or idLookup field (Lead.Email): 201 created, 200 updated, with the record's id.
+		const [type, field, value] = [sobject(m[1]), m[2], decodeURIComponent(m[3])];
+		const found = [...s.salesforce.entries()].find(([, rec]) => rec.type === type && String(rec.fields[field] ?? '').toLowerCase() === value.toLowerCase());
+		if (found) {
+			Object.assign(found[1].fields, body);
+			return { json: { id: found[0], success: true, errors: [], created: false } };
+		}
+		const id = `${SALESFORCE_PREFIX[type] ?? 'a00'}${String(s.nextId()).padStart(15, '0')}`;
+		s.salesforce.set(id, { type, fields: { ...body, [field]: value } });
+		return { status: 201, json: { id, success: true, errors: [], created: true } };
+	}
 	if ((m = p.match(/^\/services\/data\/v[\d.]+\/sobjects\/(\w+)\/([A-Za-z0-9]{15,18})$/))) {
 		const rec = s.salesforce.get(m[2]);
-		if (!rec || rec.type !== m[1]) return { status: 404, json: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
+		if (!rec || rec.type !== sobject(m[1])) return { status: 404, json: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] };
 		if (r.method === 'PATCH') {
 			Object.assign(rec.fields, body);
 			return { status: 204 };

@@ -32,6 +32,7 @@ type Answer = { received: number; decided: number; failed: number; leads: Array<
 const CREDENTIALS = {
 	httpHeaderAuth: { id: 'LhCrmWebhookKey1', name: 'Lead webhook key' },
 	hubspotAppToken: { id: 'LhCrmHubspot0001', name: 'HubSpot (mock)' },
+	salesforceOAuth2Api: { id: 'LhCrmSalesforce1', name: 'Salesforce (mock)' },
 	slackApi: { id: 'LhCrmSlack000001', name: 'Slack (mock)' },
 	smtp: { id: 'LhCrmSmtp0000001', name: 'SMTP (mock)' },
 	twilioApi: { id: 'LhCrmTwilio00001', name: 'Twilio (mock)' },
@@ -44,6 +45,7 @@ function withCredentials(file: string, id: string): Json {
 		if (node.type === 'n8n-nodes-base.webhook') node.credentials = { httpHeaderAuth: CREDENTIALS.httpHeaderAuth };
 		if (node.type === 'n8n-nodes-base.hubspot') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
 		if (node.type === 'n8n-nodes-base.httpRequest' && node.parameters.nodeCredentialType === 'hubspotAppToken') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
+		if (node.type === 'n8n-nodes-base.salesforce') node.credentials = { salesforceOAuth2Api: CREDENTIALS.salesforceOAuth2Api };
 		if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: CREDENTIALS.slackApi };
 		if (node.type === 'n8n-nodes-base.emailSend') node.credentials = { smtp: CREDENTIALS.smtp };
 		if (node.type === 'n8n-nodes-base.twilio') node.credentials = { twilioApi: CREDENTIALS.twilioApi };
@@ -91,6 +93,9 @@ const warmLead = (email: string, prefix: string) => ({
 /** A bad lead: its activity has no usable time. */
 const badLead = (email: string) => ({ email, jobTitle: 'CTO', activities: [{ id: `${email}-1`, type: 'demo_request', timestamp: 'last tuesday' }] });
 
+/** One recorded request, for the log the report quotes. */
+const summary = (r: RecordedRequest) => `${r.method} ${r.host}${r.path} ${r.status}: ${r.rawBody.slice(0, 600)}`;
+
 /** The task's due time and the promise to the prospect are the SLA due time, to the minute shown. */
 const localMinute = (iso: string) => DateTime.fromISO(iso, { zone: ZONE });
 
@@ -105,11 +110,19 @@ describe('CRM templates in a real n8n', () => {
 			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
 			{ ...CREDENTIALS.httpHeaderAuth, type: 'httpHeaderAuth', data: { name: 'X-Lead-Handoff-Key', value: SECRET } },
 			{ ...CREDENTIALS.hubspotAppToken, type: 'hubspotAppToken', data: { appToken: 'pat-mock-hubspot' } },
+			{
+				...CREDENTIALS.salesforceOAuth2Api,
+				type: 'salesforceOAuth2Api',
+				data: { environment: 'production', clientId: 'mock-client', clientSecret: 'mock-secret', oauthTokenData: { access_token: 'mock-salesforce-access-token', instance_url: MOCK_IDS.salesforceInstance, token_type: 'Bearer' } },
+			},
 			{ ...CREDENTIALS.slackApi, type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
 			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
 			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
 		]);
-		[ids.hubspot] = await n8n.importWorkflows([withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01')]);
+		[ids.hubspot, ids.salesforce] = await n8n.importWorkflows([
+			withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'),
+			withCredentials('inbound-lead-to-salesforce.json', 'LhCrmSalesforce1'),
+		]);
 		await n8n.start();
 		for (const id of Object.values(ids)) await n8n.activate(id);
 	});
@@ -145,7 +158,6 @@ describe('CRM templates in a real n8n', () => {
 			first = await deliver(path, ids.hubspot, lead, 1);
 			routing = first.run.json('Tier Router', 0)[0].routing as Routing;
 			assert.ok(routing, `not Hot: ${JSON.stringify(first.answer)}`);
-			const summary = (r: RecordedRequest) => `${r.method} ${r.host}${r.path} ${r.status}: ${r.rawBody.slice(0, 600)}`;
 			console.log(`HubSpot template, one lead, what the mocks received:\n${first.requests.map(summary).join('\n')}\n${first.emails.map((e) => `SMTP to ${e.to.join(', ')}: ${e.subject}`).join('\n')}`);
 		});
 
@@ -244,6 +256,70 @@ describe('CRM templates in a real n8n', () => {
 			assert.deepEqual([bad.answer.leads[0].lead, bad.answer.leads[0].status], ['broken@acme.io', 'error']);
 			assert.match(JSON.stringify(bad.answer.leads[0].error), /timestamp|time/i);
 			assert.deepEqual([bad.requests.length, bad.emails.length], [0, 0]);
+		});
+	});
+
+	describe('Inbound lead to Salesforce', () => {
+		const path = 'lead-handoff/salesforce';
+		const lead = hotLead('sam@umbrella.com', 'sf-sam');
+		const roster = ['0055g00000AnaRz', '0055g00000BenOk'];
+		let first: Awaited<ReturnType<typeof deliver>>;
+		let routing: Routing;
+		const received = (method: string, pathname: RegExp) => first.requests.filter((r) => r.host.endsWith('salesforce.com') && r.method === method && pathname.test(r.path));
+
+		beforeAll(async () => {
+			first = await deliver(path, ids.salesforce, lead, 1);
+			routing = first.run.json('Tier Router', 0)[0]?.routing as Routing;
+			assert.ok(routing, `not Hot: ${JSON.stringify(first.answer)}`);
+			console.log(`Salesforce template, one lead, what the mocks received:\n${first.requests.map(summary).join('\n')}\n${first.emails.map((e) => `SMTP to ${e.to.join(', ')}: ${e.subject}`).join('\n')}`);
+		});
+
+		it('upserts the Lead by email with its owner, score, grade and tier', () => {
+			const [upsert] = received('PATCH', /\/sobjects\/lead\/Email\/sam@umbrella\.com$/);
+			assert.ok(upsert, 'the lead was upserted by email');
+			assert.equal(upsert.headers.authorization, 'Bearer mock-salesforce-access-token');
+			assert.ok(roster.includes(String(routing.ownerId)), String(routing.ownerId));
+			const score = first.run.json('Lead Score')[0].score as { total: number; grade: string };
+			const body = upsert.body as Json;
+			assert.deepEqual(
+				[body.OwnerId, body.Handoff_Score__c, body.Handoff_Grade__c, body.Handoff_Tier__c, body.Company, body.LastName, body.FirstName, body.Title],
+				[routing.ownerId, score.total, score.grade, 'Hot', 'Globex', 'Lee', 'Dana', 'VP Sales'],
+			);
+		});
+
+		it('creates one Task for the owner on the Lead: ActivityDate the due date, a reminder at the SLA due time, the brief as its description', () => {
+			const tasks = received('POST', /\/sobjects\/task$/);
+			assert.equal(tasks.length, 1);
+			const task = tasks[0].body as Json;
+			const leadId = (received('PATCH', /\/sobjects\/lead\//)[0].response as { id: string }).id;
+			assert.match(leadId, /^00Q/);
+			assert.deepEqual([task.WhoId, task.OwnerId, task.Status, task.Priority], [leadId, routing.ownerId, 'Not Started', 'High']);
+			assert.equal(task.ActivityDate, localMinute(routing.dueAt).toISODate());
+			assert.equal(Date.parse(String(task.ReminderDateTime)), Date.parse(routing.dueAt), 'reminded at the SLA due time');
+			assert.equal(task.IsReminderSet, true);
+			assert.equal(task.Subject, `Hot lead: contact by ${routing.dueAtLocal}`);
+			const brief = (first.run.json('Tier Router')[0].enrichment as { renderings: { crmNote: string } }).renderings.crmNote;
+			assert.equal(task.Description, brief);
+			assert.match(brief, /^Lead hand-off: Dana Lee · Globex\n/, 'plain text for a plain-text field');
+		});
+
+		it('tells the owner on Slack and by SMS, and auto-replies to the prospect with the promised time', () => {
+			const owner = routing.ownerId === roster[0] ? { slack: 'U0ANA', phone: '+15550000101', name: 'Ana Ruiz' } : { slack: 'U0BEN', phone: '+15550000102', name: 'Ben Okafor' };
+			const posts = first.requests.filter((r) => r.host === 'slack.com').map((r) => r.body as Json);
+			assert.deepEqual(posts.map((p) => p.channel), [owner.slack]);
+			const sms = first.requests.filter((r) => r.host === 'api.twilio.com').map((r) => r.body as Json);
+			assert.deepEqual(sms.map((m) => [m.To, smsInfo(String(m.Body)).segments]), [[owner.phone, 1]]);
+			assert.deepEqual(first.emails.map((e) => e.to), [['sam@umbrella.com']]);
+			const due = localMinute(routing.dueAt);
+			assert.ok(first.emails[0].text.includes(`${owner.name} from our sales team will be in touch with you by ${due.toFormat('cccc d LLLL yyyy')} at ${due.toFormat('HH:mm')} (${ZONE}).`), first.emails[0].text);
+		});
+
+		it('the same webhook delivered again creates no second lead write, task, message or email; a bad lead is answered with its error', async () => {
+			const again = await deliver(path, ids.salesforce, lead, 2);
+			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['sam@umbrella.com', 'ok', 'alreadyHandedOff']]);
+			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
+			const bad = await deliver(path, ids.salesforce, badLead('broken@umbrella.com'), 3);
+			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@umbrella.com', 'error', 0, 0]);
 		});
 	});
 });
