@@ -152,17 +152,3 @@ export interface ExperimentRecord {
 	firstSeenAt?: number;
 	lastSeenAt?: number;
 }
-
-export function armsByModel(experiments: readonly ExperimentRecord[]): Map<string, Array<{ experiment: string; arm: Arm }>> {
-	const byModel = new Map<string, Array<{ experiment: string; arm: Arm }>>();
-	const add = (model: string, experiment: string, arm: Arm) => {
-		const list = byModel.get(model) ?? [];
-		if (!list.some((e) => e.experiment === experiment && e.arm === arm)) list.push({ experiment, arm });
-		byModel.set(model, list);
-	};
-	for (const e of experiments) {
-		add(e.championModelId, e.name, 'champion');
-		add(e.challengerModelId, e.name, 'challenger');
-	}
-	return byModel;
-}

@@ -10,7 +10,7 @@ import { seededRandom } from '../../../nodes/engine/lab/random';
 import { changeImpacts, type LoggedChange } from '../../../nodes/engine/feedback/report/changes';
 import { compareArms, normalCdf, requiredPerArm, twoProportionP } from '../../../nodes/engine/feedback/report/experiments';
 import { labHtml, labMarkdown } from '../../../nodes/engine/feedback/report/labSections';
-import type { ReportRow } from '../../../nodes/engine/feedback/report';
+import { reportRow, type ReportRow } from '../../../nodes/engine/feedback/report';
 
 const T0 = Date.parse('2026-05-01T00:00:00Z');
 const HOUR = 3_600_000;
@@ -95,6 +95,13 @@ describe('arm comparison', () => {
 		const [c] = compareArms(tagged, []);
 		assert.deepEqual([c.experiment, c.sharePercent, c.champion.handoffs, c.challenger.handoffs], ['items', 25, 30, 10]);
 		assert.deepEqual(compareArms(arm('lsm_champ', 100, 5), [experiment]), []);
+	});
+
+	it('reads the experiment and arm of a row given as an item, and names a half-given pair', () => {
+		const at = '2026-05-01T10:00:00Z';
+		assert.deepEqual([reportRow({ handedOffAt: at, experiment: 'x', arm: 'Challenger' }).arm, reportRow({ handedOffAt: at }).arm], ['challenger', undefined]);
+		assert.throws(() => reportRow({ handedOffAt: at, arm: 'challenger' }), /Field "experiment": expected both experiment and arm, or neither, got nothing/);
+		assert.throws(() => reportRow({ handedOffAt: at, experiment: 'x', arm: 'b' }), /Field "arm": expected "champion" or "challenger", got "b"/);
 	});
 
 	it('renders the comparison with every value escaped', () => {
