@@ -33,6 +33,7 @@ const CREDENTIALS = {
 	httpHeaderAuth: { id: 'LhCrmWebhookKey1', name: 'Lead webhook key' },
 	hubspotAppToken: { id: 'LhCrmHubspot0001', name: 'HubSpot (mock)' },
 	salesforceOAuth2Api: { id: 'LhCrmSalesforce1', name: 'Salesforce (mock)' },
+	pipedriveApi: { id: 'LhCrmPipedrive01', name: 'Pipedrive (mock)' },
 	slackApi: { id: 'LhCrmSlack000001', name: 'Slack (mock)' },
 	smtp: { id: 'LhCrmSmtp0000001', name: 'SMTP (mock)' },
 	twilioApi: { id: 'LhCrmTwilio00001', name: 'Twilio (mock)' },
@@ -45,6 +46,8 @@ function withCredentials(file: string, id: string): Json {
 		if (node.type === 'n8n-nodes-base.webhook') node.credentials = { httpHeaderAuth: CREDENTIALS.httpHeaderAuth };
 		if (node.type === 'n8n-nodes-base.hubspot') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
 		if (node.type === 'n8n-nodes-base.httpRequest' && node.parameters.nodeCredentialType === 'hubspotAppToken') node.credentials = { hubspotAppToken: CREDENTIALS.hubspotAppToken };
+		if (node.type === 'n8n-nodes-base.pipedrive') node.credentials = { pipedriveApi: CREDENTIALS.pipedriveApi };
+		if (node.type === 'n8n-nodes-base.httpRequest' && node.parameters.nodeCredentialType === 'pipedriveApi') node.credentials = { pipedriveApi: CREDENTIALS.pipedriveApi };
 		if (node.type === 'n8n-nodes-base.salesforce') node.credentials = { salesforceOAuth2Api: CREDENTIALS.salesforceOAuth2Api };
 		if (node.type === 'n8n-nodes-base.slack') node.credentials = { slackApi: CREDENTIALS.slackApi };
 		if (node.type === 'n8n-nodes-base.emailSend') node.credentials = { smtp: CREDENTIALS.smtp };
@@ -115,13 +118,15 @@ describe('CRM templates in a real n8n', () => {
 				type: 'salesforceOAuth2Api',
 				data: { environment: 'production', clientId: 'mock-client', clientSecret: 'mock-secret', oauthTokenData: { access_token: 'mock-salesforce-access-token', instance_url: MOCK_IDS.salesforceInstance, token_type: 'Bearer' } },
 			},
+			{ ...CREDENTIALS.pipedriveApi, type: 'pipedriveApi', data: { apiToken: 'mock-pipedrive-token' } },
 			{ ...CREDENTIALS.slackApi, type: 'slackApi', data: { accessToken: 'xoxb-mock-slack' } },
 			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
 			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
 		]);
-		[ids.hubspot, ids.salesforce] = await n8n.importWorkflows([
+		[ids.hubspot, ids.salesforce, ids.pipedrive] = await n8n.importWorkflows([
 			withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'),
 			withCredentials('inbound-lead-to-salesforce.json', 'LhCrmSalesforce1'),
+			withCredentials('inbound-lead-to-pipedrive.json', 'LhCrmPipedrive01'),
 		]);
 		await n8n.start();
 		for (const id of Object.values(ids)) await n8n.activate(id);
@@ -320,6 +325,81 @@ describe('CRM templates in a real n8n', () => {
 			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
 			const bad = await deliver(path, ids.salesforce, badLead('broken@umbrella.com'), 3);
 			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@umbrella.com', 'error', 0, 0]);
+		});
+	});
+
+	describe('Inbound lead to Pipedrive', () => {
+		const path = 'lead-handoff/pipedrive';
+		const lead = hotLead('kim@hooli.com', 'pd-kim');
+		const roster = ['201', '202'];
+		let first: Awaited<ReturnType<typeof deliver>>;
+		let routing: Routing;
+		let brief: string;
+		const received = (method: string, pathname: RegExp) => first.requests.filter((r) => r.host === 'api.pipedrive.com' && r.method === method && pathname.test(r.path));
+
+		beforeAll(async () => {
+			first = await deliver(path, ids.pipedrive, lead, 1);
+			routing = first.run.json('Tier Router', 0)[0]?.routing as Routing;
+			assert.ok(routing, `not Hot: ${JSON.stringify(first.answer)}`);
+			brief = (first.run.json('Tier Router')[0].enrichment as { renderings: { crmNote: string } }).renderings.crmNote;
+			console.log(`Pipedrive template, one lead, what the mocks received:\n${first.requests.map(summary).join('\n')}\n${first.emails.map((e) => `SMTP to ${e.to.join(', ')}: ${e.subject}`).join('\n')}`);
+		});
+
+		it('looks the person up by email, creates it with its owner, and a lead for the owner on the person', () => {
+			const [search] = received('GET', /\/v1\/persons\/search$/);
+			assert.deepEqual([search.query.term, search.query.fields, search.query.api_token], ['kim@hooli.com', 'email', 'mock-pipedrive-token']);
+			assert.ok(roster.includes(String(routing.ownerId)), String(routing.ownerId));
+			const persons = received('POST', /\/persons$/);
+			assert.equal(persons.length, 1);
+			const person = persons[0].body as { name: string; owner_id: number; emails: Array<{ value: string }> };
+			assert.deepEqual([person.name, person.owner_id, person.emails[0].value], ['Dana Lee', Number(routing.ownerId), 'kim@hooli.com']);
+			const personId = (persons[0].response as { data: { id: number } }).data.id;
+			const leads = received('POST', /\/v1\/leads$/);
+			assert.equal(leads.length, 1);
+			const body = leads[0].body as { title: string; person_id: number; owner_id: number };
+			assert.deepEqual([body.person_id, body.owner_id], [personId, Number(routing.ownerId)]);
+			assert.match(body.title, /^Hot · New lead: Dana Lee · Globex — A1, score [\d.]+$/);
+		});
+
+		it('creates one call activity for the owner on the lead, due at the SLA due date and time (UTC), with the brief as its note', () => {
+			const activities = received('POST', /\/api\/v2\/activities$/);
+			assert.equal(activities.length, 1);
+			const a = activities[0].body as Json;
+			const leadId = (received('POST', /\/v1\/leads$/)[0].response as { data: { id: string } }).data.id;
+			const due = DateTime.fromISO(routing.dueAt, { zone: 'utc' });
+			assert.deepEqual([a.due_date, a.due_time], [due.toFormat('yyyy-LL-dd'), due.toFormat('HH:mm')]);
+			assert.equal(Date.parse(`${String(a.due_date)}T${String(a.due_time)}:00Z`), Date.parse(routing.dueAt), 'due at the SLA due time');
+			assert.deepEqual([a.type, a.lead_id, a.owner_id, a.subject], ['call', leadId, Number(routing.ownerId), `Hot lead: contact by ${routing.dueAtLocal}`]);
+			assert.equal(a.note, brief);
+			assert.equal(activities[0].query.api_token, 'mock-pipedrive-token');
+		});
+
+		it('logs the brief as a note on the lead', () => {
+			const notes = received('POST', /\/v1\/notes$/);
+			assert.equal(notes.length, 1);
+			const note = notes[0].body as Json;
+			const leadId = (received('POST', /\/v1\/leads$/)[0].response as { data: { id: string } }).data.id;
+			assert.deepEqual([note.content, note.lead_id], [brief, leadId]);
+			assert.match(brief, /^<p><strong>Lead hand-off: Dana Lee · Globex<\/strong><\/p>/);
+		});
+
+		it('tells the owner on Slack and by SMS, and auto-replies to the prospect with the promised time', () => {
+			const owner = routing.ownerId === roster[0] ? { slack: 'U0ANA', phone: '+15550000101', name: 'Ana Ruiz' } : { slack: 'U0BEN', phone: '+15550000102', name: 'Ben Okafor' };
+			const posts = first.requests.filter((r) => r.host === 'slack.com').map((r) => r.body as Json);
+			assert.deepEqual(posts.map((p) => p.channel), [owner.slack]);
+			const sms = first.requests.filter((r) => r.host === 'api.twilio.com').map((r) => r.body as Json);
+			assert.deepEqual(sms.map((m) => [m.To, smsInfo(String(m.Body)).segments]), [[owner.phone, 1]]);
+			assert.deepEqual(first.emails.map((e) => e.to), [['kim@hooli.com']]);
+			const due = localMinute(routing.dueAt);
+			assert.ok(first.emails[0].text.includes(`${owner.name} from our sales team will be in touch with you by ${due.toFormat('cccc d LLLL yyyy')} at ${due.toFormat('HH:mm')} (${ZONE}).`), first.emails[0].text);
+		});
+
+		it('the same webhook delivered again creates no second person, lead, activity, note, message or email; a bad lead is answered with its error', async () => {
+			const again = await deliver(path, ids.pipedrive, lead, 2);
+			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['kim@hooli.com', 'ok', 'alreadyHandedOff']]);
+			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
+			const bad = await deliver(path, ids.pipedrive, badLead('broken@hooli.com'), 3);
+			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@hooli.com', 'error', 0, 0]);
 		});
 	});
 });
