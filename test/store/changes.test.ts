@@ -1,11 +1,12 @@
 /**
  * The scoring change log and the experiments, on both backends: a published version is logged
- * once per scope and model id (logging it again keeps the first record), listed in publish order,
+ * once per scope and model id (logging it again, or from two stores at once, keeps the first
+ * record), listed in publish order,
  * and an experiment's record moves its last-seen time forward only.
  */
 import assert from 'node:assert/strict';
 
-import { StoreError } from '../../nodes/store';
+import { createStore, StoreError } from '../../nodes/store';
 import { BACKENDS, describeOn, storesOn } from './backends';
 
 const T0 = Date.parse('2026-06-01T09:00:00Z');
@@ -52,6 +53,20 @@ for (const makeBackend of BACKENDS) {
 				['lsm_b', 'Webinar attendees converted at 2.1x the base rate (n = 412)'],
 			]);
 			assert.deepEqual((await store.listScoringChanges('acme', { modelIds: ['lsm_b'] })).map((c) => c.modelId), ['lsm_b']);
+		});
+
+		it('two stores on one database logging the same version at once: one records it, the other gets that record', async () => {
+			const config = await backend.fresh();
+			const [a, b] = [await createStore(config), await createStore(config)];
+			try {
+				const change = (rationale: string) => ({ modelId: 'lsm_same', rules: RULES, rationale, expected: { auc: 0.9 }, at: T0 });
+				const outcomes = await Promise.all([a.recordScoringChange('acme', change('from a')), b.recordScoringChange('acme', change('from b'))]);
+				assert.deepEqual(outcomes.map((o) => o.status).sort(), ['duplicate', 'recorded']);
+				assert.equal(outcomes[0].change.rationale, outcomes[1].change.rationale);
+				assert.equal((await a.listScoringChanges('acme')).length, 1);
+			} finally {
+				await Promise.all([a.close(), b.close()]);
+			}
 		});
 
 		it('refuses a change without a rationale, or with an expected figure that is not a number', async () => {
