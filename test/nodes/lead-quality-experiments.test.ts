@@ -93,4 +93,17 @@ describe('Lead Quality Report: arms and expected impact', () => {
 		assert.match(summary.markdown, /## Scoring changes: expected and actual impact/);
 		assert.match(summary.html, /Webinar attendance: \+10 → \+60/);
 	});
+
+	it('compares the arms of rows given as items, each naming its experiment and arm', async () => {
+		const items = Array.from({ length: 60 }, (_, i) => {
+			const challenger = i % 3 === 0;
+			const won = challenger ? i % 2 === 0 : i % 5 === 0;
+			return { handedOffAt: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`, stage: won ? 'won' : 'lost', experiment: 'items-test', arm: challenger ? 'challenger' : 'champion' };
+		});
+		const { outputs, error } = await runNode({ node: new LeadFeedback(), parameters: { resource: 'report', operation: 'leadQuality', rowsFrom: 'items', charts: false }, items });
+		assert.equal(error, undefined, error?.message);
+		const [arms] = outputs[0][0].json.experiments as Array<{ experiment: string; sharePercent: number; champion: { handoffs: number }; challenger: { handoffs: number } }>;
+		assert.deepEqual([arms.experiment, arms.sharePercent, arms.champion.handoffs, arms.challenger.handoffs], ['items-test', 33.3, 40, 20]);
+		assert.deepEqual(outputs[0][0].json.scoringChanges, [], 'no change log without the store');
+	});
 });
