@@ -394,11 +394,25 @@ describe('CRM templates in a real n8n', () => {
 			assert.ok(first.emails[0].text.includes(`${owner.name} from our sales team will be in touch with you by ${due.toFormat('cccc d LLLL yyyy')} at ${due.toFormat('HH:mm')} (${ZONE}).`), first.emails[0].text);
 		});
 
+		it('a person Pipedrive knows already is given the owner, not created again', async () => {
+			const mocks = n8n.mocks!;
+			const known = { id: 777, name: 'Lee Known', emails: [{ value: 'lee@hooli.com', primary: true }], owner_id: 1 };
+			mocks.override({ host: 'api.pipedrive.com', method: 'GET', path: '/v1/persons/search' }, { json: { success: true, data: { items: [{ result_score: 1, item: known }] } } }, 1);
+			mocks.override({ host: 'api.pipedrive.com', method: 'PATCH', path: '/api/v2/persons/777' }, (r) => ({ json: { success: true, data: { ...known, ...(r.body as Json) } } }), 1);
+			const again = await deliver(path, ids.pipedrive, { ...hotLead('lee@hooli.com', 'pd-lee'), firstName: 'Lee', lastName: 'Known' }, 2);
+			const sent = (method: string, pathname: RegExp) => again.requests.filter((r) => r.host === 'api.pipedrive.com' && r.method === method && pathname.test(r.path));
+			const r = again.run.json('Tier Router', 0)[0]?.routing as Routing;
+			assert.deepEqual(sent('POST', /\/persons$/), [], 'no second person');
+			assert.deepEqual(sent('PATCH', /\/api\/v2\/persons\/777$/).map((q) => q.body), [{ owner_id: Number(r.ownerId) }]);
+			assert.deepEqual(sent('POST', /\/v1\/leads$/).map((q) => (q.body as Json).person_id), [777]);
+			assert.equal(sent('POST', /\/api\/v2\/activities$/).length, 1);
+		});
+
 		it('the same webhook delivered again creates no second person, lead, activity, note, message or email; a bad lead is answered with its error', async () => {
-			const again = await deliver(path, ids.pipedrive, lead, 2);
+			const again = await deliver(path, ids.pipedrive, lead, 3);
 			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['kim@hooli.com', 'ok', 'alreadyHandedOff']]);
 			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
-			const bad = await deliver(path, ids.pipedrive, badLead('broken@hooli.com'), 3);
+			const bad = await deliver(path, ids.pipedrive, badLead('broken@hooli.com'), 4);
 			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@hooli.com', 'error', 0, 0]);
 		});
 	});
