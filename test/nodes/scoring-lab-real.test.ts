@@ -47,6 +47,11 @@ describeData('Learn Point Table on 9,240 real leads given as CSV items', () => {
 		for (const band of random.proposal.bands) assert.ok(Math.abs(band.observed - band.predicted) <= 0.05, `band ${band.from}..${band.to}: observed ${band.observed}, predicted ${band.predicted}`);
 	});
 
+	it("says how much of the 25-rule budget the default table's rules take, kept only because no lead matched them", () => {
+		assert.equal(out.keptWithoutEvidence, 13);
+		assert.match(String(out.markdown), /13 of the 25 rules allowed are kept from the current table without evidence \(never matched in the 6,468 closed leads\), leaving 12 for learned rules\./);
+	});
+
 	it('validates on the most recent leads too, and does not recommend publishing while Lead Source has drifted', () => {
 		assert.ok(out.timeOrderedHoldout);
 		assert.equal(out.recommended, false);

@@ -42,7 +42,10 @@ describe('Learn Point Table from input items', () => {
 		assert.doesNotThrow(() => normalizeProtocol(JSON.parse(String(out.tableJson))));
 		assert.ok((out.ruleCount as number) <= 25);
 		assert.match(String(out.modelId), /\S/);
-		assert.ok((out.changes as string[]).some((c) => /^New rule: source = Reference \+\d+ \(matching leads converted at \d\.\dx the base rate, n = [\d,]+\)$/.test(c)));
+		assert.ok((out.changes as string[]).some((c) => /^New rule: source = Reference \+\d+ \(raises the odds of converting \d+\.\dx once the other rules are counted; alone, matching leads converted at \d\.\dx the base rate, n = [\d,]+\)$/.test(c)));
+		// The detail holds the effect the words state: the odds multiplier of the rule's points.
+		const reference = (out.changesDetail as Array<{ rule: string; to: number; evidence: { oddsMultiplier: number } }>).find((c) => c.rule === 'source = Reference')!;
+		assert.ok(Math.abs(reference.evidence.oddsMultiplier - 2 ** (reference.to / (out.pointsToDoubleOdds as number))) < 1e-9);
 		const random = out.randomHoldout as IDataObject;
 		assert.equal(random.leads, 900);
 		assert.ok(((random.proposal as IDataObject).auc as number) > ((random.current as IDataObject).auc as number));

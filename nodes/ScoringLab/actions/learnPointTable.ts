@@ -162,6 +162,7 @@ export function reportJson(report: LabReport): IDataObject {
 		reasons: report.offer.reasons,
 		modelId: p.modelId,
 		ruleCount: p.ruleCount,
+		keptWithoutEvidence: p.keptWithoutEvidence,
 		pointsToDoubleOdds: p.pointsToDoubleOdds,
 		table: p.table as IDataObject,
 		tableJson: JSON.stringify(p.table, null, 2),

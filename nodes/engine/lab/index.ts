@@ -5,7 +5,7 @@ export { detectDrift, psi, type DriftOptions, type DriftReport, type FieldDrift 
 export { auc, bootstrapAucDifference, calibrationBands, logLoss, quantileEdges, topShare, type Band, type Interval, type Scored } from './metrics';
 export { calibrate, ElasticNetLogistic, fitPath, type Design, type Fit, type SparseColumn } from './logistic';
 export { seededRandom } from './random';
-export type { Change, ChangeKind, Evidence } from './table';
-export { labMarkdown, bandRange } from './summary';
+export type { Change, ChangeKind, Evidence, OtherRule } from './table';
+export { labMarkdown, bandRange, keptWithoutEvidence } from './summary';
 export { convertedAt, handoffHistoryRow, type ConvertedStage, type HandoffOutcomeRow } from './storeRows';
 export { candidateThresholds, rosterCapacity, thresholdWhatIf, whatIfMarkdown, type RepLoad, type ThresholdFigures, type WhatIfLead, type WhatIfOptions, type WhatIfRep, type WhatIfReport } from './whatIf';

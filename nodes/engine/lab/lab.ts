@@ -10,7 +10,7 @@ import { atRow, readRows, type OutcomeRow, type ReadRow } from './history';
 import { calibrate, designRows, ElasticNetLogistic, fitPath, predictLogit, type Design, type Fit } from './logistic';
 import { auc, aucOfArrays, bootstrapAucDifference, calibrationBands, quantileEdges, topShare, type Band, type Interval } from './metrics';
 import { seededRandom, shuffledIndexes } from './random';
-import { draftTable, type Change, type Evidence, type TableDraft } from './table';
+import { draftTable, type Change, type Evidence } from './table';
 
 export interface LabOptions {
 	/** The current scoring rules, as Lead Score takes them (JSON form). */
@@ -55,6 +55,10 @@ export interface Proposal {
 	table: ScoringProtocolInput;
 	modelId: string;
 	ruleCount: number;
+	/** The rule budget (Max Rules) the table was learned within. */
+	maxRules: number;
+	/** Rules of the current table kept as they were because they never matched a training lead (they count towards the budget). */
+	keptWithoutEvidence: number;
 	/** Every difference from the current table, in words with its evidence. */
 	changes: Change[];
 	/** Points that double the odds of converting (the table's scale). */
@@ -177,18 +181,21 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 	const modelAuc = aucOfArrays(logits, design.y);
 	// The coarsest scale (fewest points per doubling of the odds) whose rounding keeps the
 	// model's ranking: points stay small and readable.
-	let best: { draft: TableDraft; pdo: number; auc: number } | undefined;
+	let best: { pdo: number; auc: number } | undefined;
 	for (const pdo of PDO_CHOICES) {
 		const draft = draftTable(chosen.weights, pdo / Math.LN2, ctx);
 		if (draft.ruleCount > maxRules) continue;
 		const a = aucOfArrays(linearPredictor(design, draft.points), design.y);
-		if (!best || a > best.auc + 1e-9) best = { draft, pdo, auc: a };
+		if (!best || a > best.auc + 1e-9) best = { pdo, auc: a };
 		if (a >= modelAuc - 0.001) {
-			best = { draft, pdo, auc: a };
+			best = { pdo, auc: a };
 			break;
 		}
 	}
-	const { draft, pdo } = best ?? { draft: draftTable(chosen.weights, defaultScale, ctx), pdo: 10 };
+	const pdo = best?.pdo ?? 10;
+	// Drafted once more with the design, which names the other rules behind a rule whose leads
+	// converted the other way from its points (the same table: only the words gain).
+	const draft = draftTable(chosen.weights, pdo / Math.LN2, { ...ctx, design, ...(admissible.length < path.length ? { ruleBudgetReached: maxRules } : {}) });
 
 	const table: ScoringProtocolInput = {
 		fit: draft.fit,
@@ -240,6 +247,8 @@ function learn(train: ReadRow[], current: NormalizedProtocol, options: LabOption
 			table,
 			modelId: modelIdOf(normalized),
 			ruleCount: draft.ruleCount,
+			maxRules,
+			keptWithoutEvidence: draft.changes.filter((c) => c.kind === 'kept' && c.evidence?.leads === 0 && c.from !== 0).length,
 			changes,
 			pointsToDoubleOdds: pdo,
 			calibration,

@@ -3,7 +3,7 @@
  * table and the proposal side by side, drift and whether to publish, as Markdown.
  */
 import type { Band } from './metrics';
-import type { LabReport, Validation } from './lab';
+import type { LabReport, Proposal, Validation } from './lab';
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
 const count = (n: number) => n.toLocaleString('en-US');
@@ -39,6 +39,16 @@ function validationMarkdown(title: string, v: Validation): string[] {
 	return lines;
 }
 
+/**
+ * How much of the rule budget goes to current rules kept only because no lead ever matched
+ * them ("13 of the 25 rules allowed are kept ..."), or '' when none are.
+ */
+export function keptWithoutEvidence(p: Pick<Proposal, 'keptWithoutEvidence' | 'maxRules' | 'trainedOn'>): string {
+	const k = p.keptWithoutEvidence;
+	if (!k) return '';
+	return `${k} of the ${p.maxRules} rules allowed ${k === 1 ? 'is' : 'are'} kept from the current table without evidence (never matched in the ${count(p.trainedOn.leads)} closed leads), leaving ${Math.max(0, p.maxRules - k)} for learned rules.`;
+}
+
 export function labMarkdown(report: LabReport, title = 'Scoring lab: proposed point table'): string {
 	const p = report.proposal;
 	const lines = [
@@ -48,7 +58,7 @@ export function labMarkdown(report: LabReport, title = 'Scoring lab: proposed po
 		'',
 		...report.offer.reasons.map((r) => `- ${r}`),
 		'',
-		`Model \`${p.modelId}\`: ${p.ruleCount} rules, ${p.pointsToDoubleOdds} points double the odds of converting, learned on ${count(p.trainedOn.leads)} closed leads (${pct(p.trainedOn.baseRate)} converted).`,
+		`Model \`${p.modelId}\`: ${p.ruleCount} rules, ${p.pointsToDoubleOdds} points double the odds of converting, learned on ${count(p.trainedOn.leads)} closed leads (${pct(p.trainedOn.baseRate)} converted).${keptWithoutEvidence(p) ? ` ${keptWithoutEvidence(p)}` : ''}`,
 		'',
 		'## Changes',
 		'',

@@ -4,7 +4,7 @@
  *
  *   node --import tsx test/engine/lab/figures.ts
  */
-import type { LabReport, Validation } from '../../../nodes/engine/lab';
+import { keptWithoutEvidence, type LabReport, type Validation } from '../../../nodes/engine/lab';
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const range = (from: number, to: number) => (from === -Infinity ? `below ${to}` : to === Infinity ? `${from} and up` : `${from} to ${to}`);
@@ -28,6 +28,7 @@ export function formatReport(report: LabReport): string {
 	const p = report.proposal;
 	return [
 		`Proposal ${p.modelId}: ${p.ruleCount} rules, ${p.pointsToDoubleOdds} points double the odds, learned on ${p.trainedOn.leads.toLocaleString('en-US')} leads`,
+		...(p.keptWithoutEvidence ? [`  ${keptWithoutEvidence(p)}`] : []),
 		...p.changes.map((c) => `  ${c.text}`),
 		'',
 		'Random 30 % holdout',

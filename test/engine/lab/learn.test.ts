@@ -39,12 +39,20 @@ describe('learning a point table', () => {
 	});
 
 	it('explains each change in words with its evidence', () => {
-		assert.match(text('Webinar attendance:') ?? text('Keep: Webinar attendance') ?? '', /^(Keep: )?Webinar attendance: ?\+15( → \+\d+)? \(matching leads converted at \d\.\dx the base rate, n = [\d,]+\)$/);
-		assert.match(text('New rule: source = Reference') ?? '', /^New rule: source = Reference \+\d+ \(matching leads converted at 1\.[5-9]x the base rate, n = [\d,]+\)$/);
+		assert.match(
+			text('Webinar attendance:') ?? text('Keep: Webinar attendance') ?? '',
+			/^(Keep: )?Webinar attendance: ?\+15( → \+\d+)? \(raises the odds of converting \d+\.\dx per activity once the other rules are counted; alone, matching leads converted at \d\.\dx the base rate, n = [\d,]+\)$/,
+		);
+		assert.match(text('New rule: source = Reference') ?? '', /^New rule: source = Reference \+\d+ \(raises the odds of converting \d+\.\dx once the other rules are counted; alone, matching leads converted at 1\.[5-9]x the base rate, n = [\d,]+\)$/);
 		assert.match(text('Drop: Email open') ?? '', /^Drop: Email open \(no lift: matching leads converted at 1\.0x the base rate, n = [\d,]+\)$/);
 		assert.match(text('Drop: Target country') ?? '', /^Drop: Target country \(no lift/);
 		// Never seen in the history: no evidence to change it.
 		assert.equal(text('Keep: Competitor domain'), 'Keep: Competitor domain -50 (never matched in the 8,000 closed leads: no evidence either way)');
+		// Such rules take part of the budget, and the proposal says how much.
+		const unseen = proposal.changes.filter((c) => /never matched/.test(c.text)).length;
+		assert.ok(unseen > 0);
+		assert.equal(proposal.keptWithoutEvidence, unseen);
+		assert.equal(proposal.maxRules, 25);
 		assert.match(text('Caps removed') ?? '', /^Caps removed \(total 100\)/);
 		assert.match(text('MQL threshold') ?? '', /^MQL threshold: 50 → -?\d+ \(the same predicted conversion, \d+%\)$/);
 		assert.match(text('Grade limits') ?? '', /review them, the points are on a new scale$/);

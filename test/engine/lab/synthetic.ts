@@ -82,3 +82,52 @@ export const SYNTHETIC_TABLE: ScoringProtocolInput = {
 		{ label: 'Competitor domain', field: 'email', operator: 'emailDomainIn', value: ['rival.example'], points: -50, why: 'Researching our positioning' },
 	],
 };
+
+export interface ConfoundedOptions {
+	seed: number;
+	/** Share of leads from the chat source. */
+	chatShare: number;
+	/** How strongly the chat source goes with a chat conversation as last activity, and email opens with students (0..1). */
+	confounding: number;
+	/** True log-odds effect of the chat source, with everything else equal (positive). */
+	chatEffect: number;
+	/** True log-odds effect of each email open, with everything else equal (positive). */
+	openEffect: number;
+}
+
+/**
+ * Leads whose features go together so that a feature's effect alone and its effect with the
+ * others counted point opposite ways: chat leads mostly end on a chat conversation (which
+ * converts badly) and students (who rarely buy) open the most emails, while the chat source and
+ * each open raise the odds for leads alike in everything else.
+ */
+export function confoundedRows(count: number, options: ConfoundedOptions): OutcomeRow[] {
+	const random = seededRandom(options.seed);
+	const { confounding } = options;
+	const rows: OutcomeRow[] = [];
+	for (let i = 0; i < count; i++) {
+		const at = START + i * 3_600_000;
+		const chat = random() < options.chatShare;
+		const source = chat ? 'Chat' : ['Web', 'Referral', 'Events'][Math.floor(random() * 3)];
+		const conversation = random() < (chat ? confounding : 0.05);
+		const lastActivity = conversation ? 'Chat Conversation' : ['Email Opened', 'SMS Sent', 'Page Visited'][Math.floor(random() * 3)];
+		const student = random() < 0.3;
+		const role = student ? 'Student' : ['Director', 'Manager', 'Engineer'][Math.floor(random() * 3)];
+		const opens = student && random() < confounding ? 2 + Math.floor(random() * 4) : Math.floor(random() * 2);
+		const pricing = random() < 0.3;
+		const activities: Array<Record<string, unknown>> = [];
+		for (let k = 0; k < opens; k++) activities.push({ type: 'email_open', timestamp: at - (k + 1) * DAY });
+		if (pricing) activities.push({ type: 'page_view', url: '/pricing', timestamp: at - DAY });
+		const logit =
+			-0.4 +
+			(chat ? options.chatEffect : 0) +
+			(conversation ? -2.2 : 0) +
+			(lastActivity === 'SMS Sent' ? 0.6 : 0) +
+			options.openEffect * opens +
+			(student ? -2 : 0) +
+			(source === 'Referral' ? 0.8 : 0) +
+			(pricing ? 0.9 : 0);
+		rows.push({ lead: { source, lastActivity, role, activities }, converted: random() < 1 / (1 + Math.exp(-logit)), at });
+	}
+	return rows;
+}

@@ -39,14 +39,14 @@ describe('drafting the learned table', () => {
 		assert.deepEqual(
 			draft.changes.map((c) => c.text),
 			[
-				'Drop: Target industry (no lift: matching leads converted at 1.1x the base rate, n = 900)',
-				'Unsubscribed: -25 → -14 (matching leads converted at 0.5x the base rate, n = 300)',
-				'Webinar attendance: +15 → +25 (matching leads converted at 2.1x the base rate, n = 412)',
-				'Email open: +1 → +5 (matching leads converted at 1.0x the base rate, n = 2,000)',
+				'Drop: Target industry (no effect on the odds once the other rules are counted; alone, matching leads converted at 1.1x the base rate, n = 900)',
+				'Unsubscribed: -25 → -14 (cuts the odds of converting to 0.38x once the other rules are counted; alone, matching leads converted at 0.5x the base rate, n = 300)',
+				'Webinar attendance: +15 → +25 (raises the odds of converting 5.7x per activity once the other rules are counted; alone, matching leads converted at 2.1x the base rate, n = 412)',
+				'Email open: +1 → +5 (raises the odds of converting 1.4x per activity once the other rules are counted; alone, matching leads converted at 1.0x the base rate, n = 2,000)',
 				'Keep: Demo request +40 (never matched in the 5,000 closed leads: no evidence either way)',
-				'New rule: Minutes on site over 15 +6 (matching leads converted at 1.5x the base rate, n = 500)',
-				'New rule: Lead Source = Reference or Partner +20 (matching leads converted at 2.5x the base rate, n = 270)',
-				'New rule: Lead Source = Ads -8 (matching leads converted at 0.5x the base rate, n = 80)',
+				'New rule: Minutes on site over 15 +6 (raises the odds of converting 1.5x once the other rules are counted; alone, matching leads converted at 1.5x the base rate, n = 500)',
+				'New rule: Lead Source = Reference or Partner +20 (raises the odds of converting 4.0x once the other rules are counted; alone, matching leads converted at 2.5x the base rate, n = 270)',
+				'New rule: Lead Source = Ads -8 (cuts the odds of converting to 0.57x once the other rules are counted; alone, matching leads converted at 0.5x the base rate, n = 80)',
 			],
 		);
 	});
@@ -73,10 +73,52 @@ describe('drafting the learned table', () => {
 		assert.doesNotThrow(() => normalizeProtocol({ fit: draft.fit, negative: draft.negative, engagement: draft.engagement }));
 	});
 
-	it('says "once the other rules count" when a rule that lifts alone is dropped', () => {
+	it('keeps the multiplier the points encode beside the evidence, and the same words in a new rule\'s why', () => {
+		const detail = (rule: string) => draft.changes.find((c) => c.rule === rule)!.evidence!;
+		// 10 points double the odds: +25 is 2^2.5, -8 is 2^-0.8; a dropped rule leaves the odds alone.
+		assert.equal(detail('Webinar attendance').oddsMultiplier, Math.exp(25 / scale));
+		assert.ok(Math.abs(detail('Webinar attendance').oddsMultiplier! - 2 ** 2.5) < 1e-9);
+		assert.ok(Math.abs(detail('Lead Source = Ads').oddsMultiplier! - 2 ** -0.8) < 1e-9);
+		assert.equal(detail('Target industry').oddsMultiplier, 1);
+		assert.equal(detail('Demo request').oddsMultiplier, undefined, 'never matched: no effect to state');
+		const ads = draft.negative.find((r) => r.label === 'Lead Source = Ads')!;
+		assert.equal(ads.why, 'Learned from 5,000 closed leads: cuts the odds of converting to 0.57x once the other rules are counted; alone, matching leads converted at 0.5x the base rate, n = 80');
+	});
+
+	it('names the other rules when the leads alone converted the other way from the points', () => {
+		// 20 leads: the first 10 open emails (+5 each), 6 of them unsubscribed (-14); none of them
+		// attended a webinar (+25, leads 12-17) or came from Reference (+20, leads 10-11).
+		const rows = (...list: number[]) => ({ rows: Int32Array.from(list), values: Float64Array.from(list, () => 1) });
+		const columns = candidates.map(() => rows());
+		columns[1] = rows(0, 1, 2, 3, 4, 5);
+		columns[2] = rows(12, 13, 14, 15, 16, 17);
+		columns[3] = rows(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+		columns[5] = rows(10, 11);
+		columns[7] = rows(19);
+		columns[9] = rows(18);
+		const low = [...evidence];
+		low[3] = e(2000, 0.14); // email openers alone: 0.7x the base rate
+		const d = draftTable(weights, scale, { current, candidates, evidence: low, baseRate: 0.2, trainingLeads: 5000, design: { rowCount: 20, columns } });
+		const open = d.changes.find((c) => c.rule === 'Email open')!;
+		assert.equal(
+			open.text,
+			'Email open: +1 → +5 (raises the odds of converting 1.4x per activity once the other rules are counted; alone, matching leads converted at 0.7x the base rate, n = 2,000; ' +
+				'other rules explain their low rate: they less often match Webinar attendance (+25), more often match Unsubscribed (-14) and less often match Lead Source = Reference or Partner (+20))',
+		);
+		// Average points on the openers less on all leads: 25 x (0 - 0.3), -14 x (0.6 - 0.3), 20 x (0 - 0.1).
+		assert.deepEqual(open.evidence!.explainedBy, [
+			{ rule: 'Webinar attendance', points: 25, shift: -7.5 },
+			{ rule: 'Unsubscribed', points: -14, shift: -4.2 },
+			{ rule: 'Lead Source = Reference or Partner', points: 20, shift: -2 },
+		]);
+		// Where the leads went the points' way, nothing to explain.
+		assert.ok(d.changes.every((c) => c === open || c.evidence?.explainedBy === undefined));
+	});
+
+	it('says a dropped rule that lifts alone has no effect once the other rules are counted', () => {
 		const lifted = [...evidence];
 		lifted[0] = e(900, 0.3);
 		const d = draftTable(weights, scale, { current, candidates, evidence: lifted, baseRate: 0.2, trainingLeads: 5000 });
-		assert.equal(d.changes[0].text, 'Drop: Target industry (no lift once the other rules count: alone, matching leads converted at 1.5x the base rate, n = 900)');
+		assert.equal(d.changes[0].text, 'Drop: Target industry (no effect on the odds once the other rules are counted; alone, matching leads converted at 1.5x the base rate, n = 900)');
 	});
 });
