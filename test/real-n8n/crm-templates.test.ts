@@ -26,7 +26,7 @@ const HEADER = { 'x-lead-handoff-key': SECRET };
 
 type Json = Record<string, unknown>;
 type Node = { name: string; type: string; parameters: Json; credentials?: Json };
-type Routing = { tier: string; ownerId: string | null; dueAt: string; dueAtLocal: string; autoReply: { promisedBy: string; promisedByLocal: string } | null };
+type Routing = { tier: string; ownerId: string | null; dueAt: string; dueAtLocal: string; slaTimer: { status: string; dueAt: string }; autoReply: { promisedBy: string; promisedByLocal: string } | null };
 type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; autoReplyBy?: string | null; error?: unknown; deliveryErrors?: unknown[] }> };
 
 const CREDENTIALS = {
@@ -170,6 +170,7 @@ describe('CRM templates in a real n8n', () => {
 			assert.deepEqual(first.answer.leads.map((l) => [l.lead, l.status, l.decision, l.tier, l.owner, l.deliveryErrors]), [['dana@globex.com', 'ok', 'handedOff', 'Hot', 'Ana Ruiz', undefined]]);
 			assert.equal(first.answer.leads[0].due, routing.dueAtLocal);
 			assert.equal(first.answer.leads[0].autoReplyBy, routing.autoReply?.promisedByLocal);
+			assert.deepEqual([routing.slaTimer.status, routing.slaTimer.dueAt], ['started', routing.dueAt], 'Tier Router started the SLA timer');
 		});
 
 		it('upserts the contact with its owner, score, grade and tier', () => {
@@ -251,6 +252,8 @@ describe('CRM templates in a real n8n', () => {
 		it('the same webhook delivered again creates no second task, note, message or email', async () => {
 			const again = await deliver(path, ids.hubspot, lead, 3);
 			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['dana@globex.com', 'ok', 'alreadyHandedOff']]);
+			const score = (run: typeof first.run) => (run.json('Lead Score')[0].score as { total: number }).total;
+			assert.equal(score(again.run), score(first.run), 'the activities were recorded once: the same score');
 			assert.deepEqual(again.requests.map((r) => `${r.method} ${r.host}${r.path}`), []);
 			assert.deepEqual(again.emails, []);
 		});
