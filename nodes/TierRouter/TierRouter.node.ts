@@ -3,12 +3,12 @@ import { DateTime } from 'luxon';
 
 import { slaMinutes } from '../engine/calendar';
 import { compileRouter, DEFAULT_TIERS, quietTierIndex, renderAutoReply, routingSlackText, type RoutingForSlack, type RoutingProtocol } from '../engine/routing';
-import { processItems } from '../shared/items';
+import { processItemsTogether } from '../shared/items';
 import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
-import { assignOwner, planAssignments } from './assignOwner';
+import { assignRequested, ownerRequest, planAssignments, type AssignedOwner, type OwnerRequest } from './assignOwner';
 import { planSlaTimers, slaTimerOutput } from './slaStart';
 import type { SlaTimer } from '../engine/sla';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
@@ -60,7 +60,9 @@ export class TierRouter implements INodeType {
 		const notRouted = this.getNode().typeVersion >= 2 ? tierCount : undefined;
 		// A failed item waits where nobody is put on the lead: Not Routed, else the last tier without owner and due time, else the last tier.
 		const failedOutput = notRouted ?? (protocol ? quietTierIndex(protocol.tiers ?? DEFAULT_TIERS) : undefined) ?? Math.max(tierCount, 1) - 1;
-		return withStoreRun(this, (run) => processItems(
+		// Items are handled side by side and their assignments made together, in item order: the owners
+		// one-by-one assignment gives, in a few store transactions instead of one per lead.
+		return withStoreRun(this, (run) => processItemsTogether(
 			this,
 			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
@@ -78,7 +80,7 @@ export class TierRouter implements INodeType {
 					store: await run.use(await openStoreFor(this)),
 				};
 			},
-			async (item, i, { router, plan, timers, reader, outputField, store }) => {
+			async (item, i, { router, plan, timers, reader, outputField, store }, together: (request: OwnerRequest) => Promise<AssignedOwner>) => {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
 				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
@@ -99,7 +101,7 @@ export class TierRouter implements INodeType {
 					const eventKey = reader.eventKey(lead, this.getNodeParameter('options.eventKey', i, ''), [outputField, 'handoff']);
 					const policy = timers?.policyFor(tier);
 					const sla = timers && policy ? { policy, tier: tier.name, details: (record: Parameters<typeof timers.details>[1]) => timers.details(lead, record) } : undefined;
-					const { owner, duplicate, assignedAt, slaTimer, slaMessage } = await assignOwner(store, plan, lead, { scope: reader.scope, leadKey, eventKey }, now, sla);
+					const { owner, duplicate, assignedAt, slaTimer, slaMessage } = await together(ownerRequest(plan, { lead, keys: { scope: reader.scope, leadKey, eventKey }, now, ...(sla ? { sla } : {}) }));
 					Object.assign(routing, {
 						ownerId: owner.ownerId ?? null,
 						owner: owner.owner ?? null,
@@ -131,6 +133,7 @@ export class TierRouter implements INodeType {
 				// A test run marks only what it assigned: a tier without an owner keeps nothing anyway.
 				return { output, json: { ...lead, [outputField]: tier.assign ? run.mark({ ...routing, leadKey }) : { ...routing, leadKey } } };
 			},
+			(requests: OwnerRequest[], { store }): Promise<Array<AssignedOwner | Error>> => assignRequested(store, requests),
 			failedOutput,
 		));
 	}

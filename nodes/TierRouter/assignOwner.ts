@@ -8,7 +8,7 @@ import { getPath } from '../engine/common/paths';
 import type { Lead } from '../engine/common/types';
 import { capacityWindowStart, DEFAULT_FIELDS, type CompiledRouter, type OwnerResult, type RoutingProtocol } from '../engine/routing';
 import { decideAssignedStart, type CompiledPolicy, type SlaTimer } from '../engine/sla';
-import type { AssignmentDecider, AssignmentRecord, HandoffStore, SlaStartOutcome } from '../store';
+import type { AssignmentDecider, AssignmentOutcome, AssignmentRecord, AssignmentRequest, HandoffStore, SlaStartOutcome } from '../store';
 
 export interface AssignmentPlan {
 	router: CompiledRouter;
@@ -56,14 +56,22 @@ export interface TimerToStart {
 	details: (assignment: AssignmentRecord) => Record<string, unknown>;
 }
 
-export async function assignOwner(
-	store: HandoffStore,
-	plan: AssignmentPlan,
-	lead: Lead,
-	keys: { scope: string; leadKey: string; eventKey: string },
-	now: number,
-	sla?: TimerToStart,
-): Promise<AssignedOwner> {
+/** One lead to assign: the lead, its keys, the time it is assigned as of, and the timer to start. */
+export interface OwnerToAssign {
+	lead: Lead;
+	keys: { scope: string; leadKey: string; eventKey: string };
+	now: number;
+	sla?: TimerToStart;
+}
+
+/** The store's request for a lead, and what the engine said of its timer's start once decided. */
+export interface OwnerRequest {
+	request: AssignmentRequest<SlaTimer>;
+	slaMessage: () => string | undefined;
+}
+
+/** Reads the lead's team and reps (a bad lead throws here, on its own item). */
+export function ownerRequest(plan: AssignmentPlan, { lead, keys, now, sla }: OwnerToAssign): OwnerRequest {
 	const choice = plan.router.teamFor(lead);
 	const team = choice.kind === 'team' && choice.team ? choice.team : undefined;
 	const repIds = new Set([...(team ? (plan.members.get(team) ?? []) : []), ...(choice.kind === 'namedAccount' ? [choice.owner] : []), ...plan.extraOwners]);
@@ -84,20 +92,27 @@ export async function assignOwner(
 		};
 	};
 	const input = { ...keys, at: now, ...(team ? { team } : {}), reps };
-	if (!sla) {
-		const outcome = await store.assignLead(input, decide);
-		return { owner: outcome.record.details.owner as unknown as OwnerResult, duplicate: outcome.status === 'duplicate', assignedAt: outcome.record.at };
-	}
+	if (!sla) return { request: { input, decide }, slaMessage: () => undefined };
 	// The assignment and its hand-off's timer commit together; the timer belongs to the owner chosen.
 	let slaMessage: string | undefined;
-	const outcome = await store.assignLeadWithSlaTimer<SlaTimer>(input, decide, {
-		input: { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, policyKey: sla.policy.key, policy: sla.policy.policy as unknown as Record<string, unknown> },
-		decide: (record, state) => {
-			const decision = decideAssignedStart(sla.policy, { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, tier: sla.tier, startedAt: now, details: sla.details(record) }, record, state);
-			slaMessage = decision.change.message;
-			return decision;
+	return {
+		request: {
+			input,
+			decide,
+			sla: {
+				input: { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, policyKey: sla.policy.key, policy: sla.policy.policy as unknown as Record<string, unknown> },
+				decide: (record, state) => {
+					const decision = decideAssignedStart(sla.policy, { scope: keys.scope, handoffKey: keys.eventKey, leadKey: keys.leadKey, tier: sla.tier, startedAt: now, details: sla.details(record) }, record, state);
+					slaMessage = decision.change.message;
+					return decision;
+				},
+			},
 		},
-	});
+		slaMessage: () => slaMessage,
+	};
+}
+
+function assigned(outcome: AssignmentOutcome & { slaTimer?: SlaStartOutcome<SlaTimer> }, slaMessage: string | undefined): AssignedOwner {
 	return {
 		owner: outcome.record.details.owner as unknown as OwnerResult,
 		duplicate: outcome.status === 'duplicate',
@@ -105,4 +120,33 @@ export async function assignOwner(
 		...(outcome.slaTimer ? { slaTimer: outcome.slaTimer } : {}),
 		...(slaMessage === undefined ? {} : { slaMessage }),
 	};
+}
+
+/** One lead, in a transaction of its own. */
+export async function assignOwner(
+	store: HandoffStore,
+	plan: AssignmentPlan,
+	lead: Lead,
+	keys: { scope: string; leadKey: string; eventKey: string },
+	now: number,
+	sla?: TimerToStart,
+): Promise<AssignedOwner> {
+	const { request, slaMessage } = ownerRequest(plan, { lead, keys, now, ...(sla ? { sla } : {}) });
+	const outcome = request.sla ? await store.assignLeadWithSlaTimer<SlaTimer>(request.input, request.decide, request.sla) : await store.assignLead(request.input, request.decide);
+	return assigned(outcome, slaMessage());
+}
+
+/**
+ * Many leads in order, with the owners one-by-one assignment would give, in a few transactions
+ * (the store's `assignLeads`). One result per lead up to the first that failed, which is an Error;
+ * the leads after it were not attempted.
+ */
+export async function assignOwners(store: HandoffStore, plan: AssignmentPlan, leads: readonly OwnerToAssign[], options?: { perTransaction?: number }): Promise<Array<AssignedOwner | Error>> {
+	return assignRequested(store, leads.map((one) => ownerRequest(plan, one)), options);
+}
+
+/** `assignOwners` for requests made already (`ownerRequest`, item by item). */
+export async function assignRequested(store: HandoffStore, requests: readonly OwnerRequest[], options?: { perTransaction?: number }): Promise<Array<AssignedOwner | Error>> {
+	const results = await store.assignLeads<SlaTimer>(requests.map((r) => r.request), options);
+	return results.map((result, i) => (result.status === 'failed' ? result.error : assigned(result, requests[i].slaMessage())));
 }

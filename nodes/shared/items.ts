@@ -90,6 +90,123 @@ export async function processItems<P>(
 	}
 }
 
+/**
+ * `processItems` for a node whose items each make one store call that is faster made together
+ * (Tier Router's assignments): the handlers of up to `window` items run side by side, and what
+ * they pass to `together` is run as one `runTogether` call, in item order, once every handler of
+ * the window has finished or is waiting in `together`. `runTogether` returns a result per request
+ * up to the first that failed (an Error); the requests after it were not attempted.
+ *
+ * The rules of processItems hold: every item leaves on one output or as an error item; without
+ * "continue on fail" the first failed item stops the node, and no request of a later item is run
+ * (as if the items had run one after the other); with it, the requests after a failed one run.
+ */
+export async function processItemsTogether<P, R, O>(
+	ctx: IExecuteFunctions,
+	outputCount: number,
+	prepare: () => P | Promise<P>,
+	handle: (item: INodeExecutionData, itemIndex: number, prepared: P, together: (request: R) => Promise<O>) => Routed | Promise<Routed>,
+	runTogether: (requests: R[], prepared: P) => Promise<Array<O | Error>>,
+	failedOutput = 0,
+	window = 1000,
+): Promise<INodeExecutionData[][]> {
+	try {
+		return await processTogether(ctx, outputCount, prepare, handle, runTogether, failedOutput, window);
+	} finally {
+		const done = afterItems.get(ctx) ?? [];
+		afterItems.delete(ctx);
+		for (const give of done) give();
+	}
+}
+
+/** A request of an item that was not run because an earlier item failed. */
+class NotAttempted extends Error {}
+
+async function processTogether<P, R, O>(
+	ctx: IExecuteFunctions,
+	outputCount: number,
+	prepare: () => P | Promise<P>,
+	handle: (item: INodeExecutionData, itemIndex: number, prepared: P, together: (request: R) => Promise<O>) => Routed | Promise<Routed>,
+	runTogether: (requests: R[], prepared: P) => Promise<Array<O | Error>>,
+	failedOutput: number,
+	window: number,
+): Promise<INodeExecutionData[][]> {
+	const items = ctx.getInputData();
+	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
+	let prepared: P;
+	try {
+		prepared = await prepare();
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
+		outputs[failedOutput] = items.map((item, index) => errorItem(ctx, item, index, error));
+		return outputs;
+	}
+	const continueOnFail = ctx.continueOnFail();
+	for (let from = 0; from < items.length; from += window) {
+		const indexes = Array.from({ length: Math.min(window, items.length - from) }, (_, i) => from + i);
+		const settled = new Map<number, { routed: Routed } | { error: unknown }>();
+		const waiting = new Map<number, { request: R; resolve: (o: O) => void; reject: (e: unknown) => void }>();
+		let wake: (() => void) | undefined;
+		const ready = () => indexes.every((i) => settled.has(i) || waiting.has(i));
+		const changed = () => {
+			if (wake && ready()) {
+				const w = wake;
+				wake = undefined;
+				w();
+			}
+		};
+		for (const i of indexes) {
+			const together = (request: R) =>
+				new Promise<O>((resolve, reject) => {
+					waiting.set(i, { request, resolve, reject });
+					changed();
+				});
+			Promise.resolve()
+				.then(() => handle(items[i], i, prepared, together))
+				.then(
+					(routed) => settled.set(i, { routed }),
+					(error: unknown) => settled.set(i, { error }),
+				)
+				.finally(changed);
+		}
+		while (settled.size < indexes.length) {
+			if (!ready()) await new Promise<void>((resolve) => (wake = resolve));
+			if (waiting.size === 0) continue;
+			const batch = [...waiting.entries()].sort(([a], [b]) => a - b);
+			waiting.clear();
+			// Without "continue on fail", nothing after the first failed item may run.
+			const firstFailed = continueOnFail ? Infinity : Math.min(...[...settled].filter(([, s]) => 'error' in s).map(([i]) => i));
+			const run = batch.filter(([i]) => i < firstFailed);
+			for (const [i, w] of batch) if (i >= firstFailed) w.reject(new NotAttempted(`Item ${i} was not run`));
+			if (run.length === 0) continue;
+			let results: Array<O | Error>;
+			try {
+				results = await runTogether(run.map(([, w]) => w.request), prepared);
+			} catch (error) {
+				results = [error instanceof Error ? error : new Error(String(error))];
+			}
+			run.forEach(([i, w], j) => {
+				const result = results[j];
+				if (result === undefined) {
+					// Not attempted after a failure: run again with the next batch, or never.
+					if (continueOnFail) waiting.set(i, w);
+					else w.reject(new NotAttempted(`Item ${i} was not run`));
+				} else if (result instanceof Error) w.reject(result);
+				else w.resolve(result);
+			});
+			// Let the handlers take their results before checking who is ready.
+			await new Promise<void>((resolve) => setImmediate(resolve));
+		}
+		for (const i of indexes) {
+			const outcome = settled.get(i)!;
+			if ('routed' in outcome) outputs[outcome.routed.output].push(outputItem(items[i], i, outcome.routed.json));
+			else if (!continueOnFail) throw toNodeError(ctx, outcome.error, i);
+			else outputs[failedOutput].push(errorItem(ctx, items[i], i, outcome.error));
+		}
+	}
+	return outputs;
+}
+
 async function processEach<P>(
 	ctx: IExecuteFunctions,
 	outputCount: number,

@@ -11,6 +11,7 @@
 import type { Driver, Queryable } from './dialect';
 import { StoreError } from './errors';
 import { checkKey, checkTime, toJson } from './checks';
+import { countIn, loadsOf, lockRepRows } from './repLoads';
 import type {
 	AssignmentDecider,
 	AssignmentInput,
@@ -209,7 +210,7 @@ export async function assignLead<X = never>(
 			await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, next]);
 		}
 		if (repId !== null) {
-			await tx.run('UPDATE lh.rep_loads SET assigned_total = assigned_total + 1, open_count = open_count + 1, last_assigned_at = $3 WHERE scope = $1 AND rep_id = $2', [
+			await tx.run(`UPDATE lh.rep_loads SET assigned_total = assigned_total + 1, open_count = open_count + 1, last_assigned_at = $3, ${countIn('$3', '1')} WHERE scope = $1 AND rep_id = $2`, [
 				scope,
 				repId,
 				at,
@@ -235,41 +236,13 @@ export async function assignLead<X = never>(
 }
 
 /**
- * Locks the reps' load rows (creating missing ones) in id order and reads their loads: the open
- * count kept on each row, and the assignments since the start of each rep's day and week. Three
- * statements whatever the team's size.
+ * Locks the reps' load rows (creating missing ones) in id order and reads their loads from the
+ * counts kept on each row (repLoads.ts): two statements whatever the team's size, a third for a
+ * rep whose day or week has just begun.
  */
 export async function lockAndLoadReps(tx: Queryable, scope: string, reps: ReadonlyArray<{ id: string; dayStart: number; weekStart: number }>): Promise<Record<string, RepLoadCounts>> {
-	const loads: Record<string, RepLoadCounts> = {};
-	if (reps.length === 0) return loads;
-	const ids = reps.map((r) => r.id);
-	const idParams = ids.map((_, i) => `$${i + 2}`);
-	await tx.run(`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total) VALUES ${idParams.map((p) => `($1, ${p}, 0)`).join(', ')} ON CONFLICT (scope, rep_id) DO NOTHING`, [scope, ...ids]);
-	const locked = await tx.all<{ rep_id: string; last_assigned_at: number | null }>(
-		`SELECT rep_id, last_assigned_at FROM lh.rep_loads WHERE scope = $1 AND rep_id IN (${idParams.join(', ')}) ORDER BY rep_id FOR UPDATE`,
-		[scope, ...ids],
-	);
-	// One row per rep: the open count kept on it, and two index ranges (since the day, since the week).
-	const perRep = reps.map((_, i) => {
-		const [id, day, week] = [`$${3 * i + 2}`, `$${3 * i + 3}`, `$${3 * i + 4}`];
-		const count = (where: string) => `(SELECT COUNT(*) FROM lh.assignments WHERE scope = $1 AND rep_id = ${id} AND ${where})`;
-		return `SELECT rep_id, open_count AS open, ${count(`assigned_at >= ${day}`)} AS today, ${count(`assigned_at >= ${week}`)} AS week FROM lh.rep_loads WHERE scope = $1 AND rep_id = ${id}`;
-	});
-	const counts = await tx.all<{ rep_id: string; open: number | null; today: number | null; week: number | null }>(perRep.join(' UNION ALL '), [
-		scope,
-		...reps.flatMap((r) => [r.id, r.dayStart, r.weekStart]),
-	]);
-	const byRep = new Map(counts.map((row) => [row.rep_id, row]));
-	for (const { rep_id: id, last_assigned_at: last } of locked) {
-		const row = byRep.get(id);
-		loads[id] = {
-			open: Number(row?.open ?? 0),
-			assignedToday: Number(row?.today ?? 0),
-			assignedThisWeek: Number(row?.week ?? 0),
-			...(last === null ? {} : { lastAssignedAt: Number(last) }),
-		};
-	}
-	return loads;
+	if (reps.length === 0) return {};
+	return loadsOf(tx, scope, await lockRepRows(tx, scope, reps.map((r) => r.id)), reps);
 }
 
 export async function lockRep(tx: Queryable, scope: string, repId: string): Promise<void> {

@@ -437,6 +437,21 @@ export const MIGRATIONS: readonly Migration[] = [
 		// Scoring versions and experiments describe the protocol, nothing about a lead.
 		leadTables: [],
 	},
+	{
+		version: 12,
+		name: "a rep's assignments of the day and the week counted on the rep's load row",
+		statements: [
+			// The window each count is for (its start, in the rep's zone) and the rep's assignments at or
+			// after it. A read for a later window counts it once from assignments and keeps it; every
+			// assignment, reassignment, release and erasure keeps the count right in the same transaction.
+			// NULL until the rep is first read: that read counts it.
+			`ALTER TABLE lh.rep_loads ADD COLUMN day_start BIGINT`,
+			`ALTER TABLE lh.rep_loads ADD COLUMN day_count BIGINT NOT NULL DEFAULT 0`,
+			`ALTER TABLE lh.rep_loads ADD COLUMN week_start BIGINT`,
+			`ALTER TABLE lh.rep_loads ADD COLUMN week_count BIGINT NOT NULL DEFAULT 0`,
+		],
+		leadTables: [],
+	},
 ];
 
 /**

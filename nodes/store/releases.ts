@@ -7,7 +7,7 @@
  */
 import type { Driver } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
-import { adjustOpen } from './handoffs';
+import { forgetAssignments } from './repLoads';
 import type { AssignmentRecord, HandoffHistory, HandoffRecord, HandoffRelease, HandoffReleaseInput, HandoffReleaseOutcome, HandoffState } from './types';
 
 const MAX_REASON_LENGTH = 2000;
@@ -127,7 +127,7 @@ export async function releaseHandoff(driver: Driver, input: HandoffReleaseInput)
 		]);
 		const assignments = assignmentRows.map((a) => toAssignment(scope, leadKey, a, driver));
 		await tx.run(`DELETE FROM lh.assignments WHERE ${owned}`, [...lead, current.eventKey]);
-		await adjustOpen(tx, scope, assignmentRows.filter((a) => a.closed_at === null).map((a) => a.rep_id), -1);
+		await forgetAssignments(tx, assignmentRows.map((a) => ({ ...a, scope })));
 		await tx.run('DELETE FROM lh.handoffs WHERE scope = $1 AND lead_key = $2 AND event_key = $3', [...lead, current.eventKey]);
 		await tx.run(
 			`UPDATE lh.handoff_leads SET last_handoff_at = NULL, last_event_key = NULL, handoff_count = CASE WHEN handoff_count > 0 THEN handoff_count - 1 ELSE 0 END

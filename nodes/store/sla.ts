@@ -25,6 +25,7 @@ import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
 import { adjustOpen, lockAndLoadReps, lockRep } from './handoffs';
+import { countIn } from './repLoads';
 import type {
 	SlaAdvance,
 	SlaChange,
@@ -254,7 +255,7 @@ async function moveLoad(tx: Queryable, before: SlaTimerRecord, after: SlaTimerRe
 	);
 	await tx.run(
 		`INSERT INTO lh.rep_loads (scope, rep_id, assigned_total, open_count, last_assigned_at) VALUES ($1, $2, 1, $3, $4)
-		ON CONFLICT (scope, rep_id) DO UPDATE SET assigned_total = lh.rep_loads.assigned_total + 1, open_count = lh.rep_loads.open_count + $3, last_assigned_at = $4`,
+		ON CONFLICT (scope, rep_id) DO UPDATE SET assigned_total = lh.rep_loads.assigned_total + 1, open_count = lh.rep_loads.open_count + $3, last_assigned_at = $4, ${countIn('$4', '$3', 'lh.rep_loads.')}`,
 		[after.scope, after.ownerId, opened, at],
 	);
 	return key;

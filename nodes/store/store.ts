@@ -5,16 +5,18 @@
  */
 import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
+import { assignLeads } from './assignBatch';
 import * as changes from './changes';
 import * as handoffs from './handoffs';
 import * as outcomes from './outcomes';
 import { readReportRows } from './reportRows';
 import { TransactionDriver } from './preview';
 import * as releases from './releases';
+import { forgetAssignments } from './repLoads';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
-import type { AssignmentRecord, AssignmentSlaStart } from './types';
+import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart } from './types';
 import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
@@ -211,14 +213,14 @@ export class SqlHandoffStore implements HandoffStore {
 		const everywhere = scope === ALL_SCOPES;
 		const params = everywhere ? [checkKey(leadKey, 'Lead key')] : [checkKey(leadKey, 'Lead key'), checkKey(scope, 'Scope')];
 		return this.driver.transaction(async (tx) => {
-			// The lead's open assignments stop counting in their reps' open loads.
-			const open = await tx.all<{ scope: string; rep_id: string }>(
-				`SELECT scope, rep_id FROM lh.assignments WHERE lead_key = $1${everywhere ? '' : ' AND scope = $2'} AND closed_at IS NULL AND rep_id IS NOT NULL ORDER BY scope, rep_id`,
-				params,
+			// The lead's assignments stop counting in their reps' open, daily and weekly loads.
+			await forgetAssignments(
+				tx,
+				await tx.all<{ scope: string; rep_id: string; assigned_at: number; closed_at: number | null }>(
+					`SELECT scope, rep_id, assigned_at, closed_at FROM lh.assignments WHERE lead_key = $1${everywhere ? '' : ' AND scope = $2'} AND rep_id IS NOT NULL`,
+					params,
+				),
 			);
-			for (const scopeOf of new Set(open.map((row) => row.scope))) {
-				await handoffs.adjustOpen(tx, scopeOf, open.filter((row) => row.scope === scopeOf).map((row) => row.rep_id), -1);
-			}
 			const deleted: Record<string, number> = {};
 			for (const { table, column } of this.leadTables) {
 				const where = everywhere ? `${column} = $1` : `${column} = $1 AND scope = $2`;
@@ -303,6 +305,10 @@ export class SqlHandoffStore implements HandoffStore {
 			return (await sla.startPreparedSlaTimers(tx, this.driver, prepared, now))[0];
 		});
 		return { ...outcome, ...(then ? { slaTimer: then } : {}) };
+	}
+
+	assignLeads<T extends SlaTimerRecord>(requests: ReadonlyArray<AssignmentRequest<T>>, options?: { perTransaction?: number }): Promise<Array<AssignmentResult<T>>> {
+		return assignLeads<T>(this.driver, requests, this.now(), options?.perTransaction);
 	}
 
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number> {

@@ -88,7 +88,7 @@ export type HandoffOutcome =
 	| { status: 'notHandedOff'; previous?: HandoffState }
 	| { status: 'duplicate'; record: HandoffRecord };
 
-/** A rep's load as the store counts it from assignments. */
+/** A rep's load as the store keeps it (repLoads.ts): open hand-offs, assignments today and this week. */
 export interface RepLoadCounts {
 	open: number;
 	assignedToday: number;
@@ -139,6 +139,15 @@ export interface AssignmentOutcome {
 	status: 'assigned' | 'duplicate';
 	record: AssignmentRecord;
 }
+
+/** One lead of `assignLeads`: its assignment, its decider, and the SLA timer it starts, if any. */
+export interface AssignmentRequest<T extends SlaTimerRecord = SlaTimerRecord> {
+	input: AssignmentInput;
+	decide: AssignmentDecider;
+	sla?: AssignmentSlaStart<T>;
+}
+
+export type AssignmentResult<T extends SlaTimerRecord = SlaTimerRecord> = (AssignmentOutcome & { slaTimer?: SlaStartOutcome<T> }) | { status: 'failed'; error: Error };
 
 export interface HandoffReleaseInput {
 	scope: string;
@@ -245,6 +254,13 @@ export interface HandoffStore {
 		decide: AssignmentDecider,
 		sla: AssignmentSlaStart<T>,
 	): Promise<AssignmentOutcome & { slaTimer?: SlaStartOutcome<T> }>;
+	/**
+	 * Many leads' assignments (an execution's items), each with the decision one-by-one
+	 * assignment (`assignLead` / `assignLeadWithSlaTimer`) would make, in order, in a few
+	 * transactions. One result per request, in order, up to and including the first that failed
+	 * (a bad input, or a decider that threw): the requests after it are not attempted.
+	 */
+	assignLeads<T extends SlaTimerRecord>(requests: ReadonlyArray<AssignmentRequest<T>>, options?: { perTransaction?: number }): Promise<Array<AssignmentResult<T>>>;
 	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
 	/**
