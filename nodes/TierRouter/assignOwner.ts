@@ -4,6 +4,8 @@
  * counter it moves to, the assignment and the loads commit together. So 8 concurrent executions
  * hand out each turn once, and a redelivered event gets its first owner back.
  */
+import { DateTime } from 'luxon';
+
 import { getPath } from '../engine/common/paths';
 import type { Lead } from '../engine/common/types';
 import { capacityWindowStart, DEFAULT_FIELDS, type CompiledRouter, type OwnerResult, type RoutingProtocol } from '../engine/routing';
@@ -56,6 +58,23 @@ export interface TimerToStart {
 	details: (assignment: AssignmentRecord) => Record<string, unknown>;
 }
 
+/** The day and week a time falls in, per zone: the last ones found are kept, as the leads of an execution share them. */
+const windowCache = new WeakMap<AssignmentPlan, Map<string, { dayStart: number; dayEnd: number; weekStart: number; weekEnd: number }>>();
+
+function windowsOf(plan: AssignmentPlan, zone: string, now: number): { dayStart: number; weekStart: number } {
+	let byZone = windowCache.get(plan);
+	if (!byZone) windowCache.set(plan, (byZone = new Map()));
+	let known = byZone.get(zone);
+	if (!known || now < known.dayStart || now >= known.dayEnd || now < known.weekStart || now >= known.weekEnd) {
+		const dayStart = capacityWindowStart({ zone }, 'day', now);
+		const weekStart = capacityWindowStart({ zone }, 'week', now);
+		const dayEnd = DateTime.fromMillis(dayStart, { zone }).plus({ days: 1 }).toMillis();
+		const weekEnd = DateTime.fromMillis(weekStart, { zone }).plus({ weeks: 1 }).toMillis();
+		byZone.set(zone, (known = { dayStart, dayEnd, weekStart, weekEnd }));
+	}
+	return { dayStart: known.dayStart, weekStart: known.weekStart };
+}
+
 /** One lead to assign: the lead, its keys, the time it is assigned as of, and the timer to start. */
 export interface OwnerToAssign {
 	lead: Lead;
@@ -77,10 +96,7 @@ export function ownerRequest(plan: AssignmentPlan, { lead, keys, now, sla }: Own
 	const repIds = new Set([...(team ? (plan.members.get(team) ?? []) : []), ...(choice.kind === 'namedAccount' ? [choice.owner] : []), ...plan.extraOwners]);
 	const current = plan.keepsExisting ? getPath(lead, plan.ownerField) : undefined;
 	if (typeof current === 'string' && plan.zones.has(current.trim())) repIds.add(current.trim());
-	const reps = [...repIds].map((id) => {
-		const zone = { zone: plan.zones.get(id) ?? plan.router.calendar.zone };
-		return { id, dayStart: capacityWindowStart(zone, 'day', now), weekStart: capacityWindowStart(zone, 'week', now) };
-	});
+	const reps = [...repIds].map((id) => ({ id, ...windowsOf(plan, plan.zones.get(id) ?? plan.router.calendar.zone, now) }));
 	const decide: AssignmentDecider = ({ counter, loads }) => {
 		const owner = plan.router.assign(lead, now, { counters: team ? { [team]: counter } : {}, loads });
 		return {

@@ -24,6 +24,7 @@
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
+import { assignLead } from './handoffs';
 import { lockRepRows, windowCount, type Period, type RepRow } from './repLoads';
 import { prepareSlaStarts, startPreparedSlaTimers, type PreparedSlaStarts } from './sla';
 import type { AssignmentDecider, AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, RepLoadCounts, SlaStartOutcome, SlaTimerRecord } from './types';
@@ -125,6 +126,8 @@ function failed(error: unknown): { status: 'failed'; error: Error } {
 }
 
 async function inTransaction<T extends SlaTimerRecord>(driver: Driver, run: Array<Checked<T>>, now: number): Promise<Array<Done<T>>> {
+	// One lead alone (a hot lead's webhook): the one-lead path, which takes fewer statements.
+	if (run.length === 1) return [await alone(driver, run[0], now)];
 	const records = new Map<number, AssignmentRecord>();
 	const timed = run.filter((c) => c.sla !== undefined);
 	// Policies are stored before the transaction (see prepareSlaStarts); each timer is decided once its owner is.
@@ -140,6 +143,19 @@ async function inTransaction<T extends SlaTimerRecord>(driver: Driver, run: Arra
 		records.clear();
 		return new Batch<T>(tx, driver, run, prepared, slaOf, records, now).run();
 	});
+}
+
+async function alone<T extends SlaTimerRecord>(driver: Driver, c: Checked<T>, now: number): Promise<Done<T>> {
+	const input = { scope: c.scope, leadKey: c.leadKey, eventKey: c.eventKey, at: c.at, reps: c.reps, ...(c.team === undefined ? {} : { team: c.team }) };
+	if (!c.sla) return assignLead(driver, input, c.decide);
+	let record: AssignmentRecord | undefined;
+	const sla = c.sla;
+	const prepared = await prepareSlaStarts<T>(driver, [{ input: sla.input, decide: (state) => sla.decide(record!, state) }], now);
+	const { then, ...outcome } = await assignLead(driver, input, c.decide, async (tx, assigned) => {
+		record = assigned;
+		return (await startPreparedSlaTimers(tx, driver, prepared, now))[0];
+	});
+	return { ...outcome, ...(then ? { slaTimer: then } : {}) };
 }
 
 interface RepState {
@@ -390,17 +406,27 @@ class Batch<T extends SlaTimerRecord> {
 		const extra = [...reps.entries()].filter(([id, s]) => !locked.has(id) && s.added.length > 0).map(([id]) => id);
 		for (const [id, row] of await lockRepRows(tx, scope, extra)) reps.get(id)!.row = row;
 		for (const team of [...movedTeams].sort(byKey)) await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, counters.get(team)]);
-		for (const [id, state] of [...reps.entries()].sort(([a], [b]) => byKey(a, b))) {
-			if (state.addOpen === 0 && state.added.length === 0) continue;
-			const inWindow = (column: 'day_start' | 'week_start') => {
-				const start = state.row?.[column];
-				return start === null || start === undefined ? 0 : state.added.filter((at) => at >= start).length;
-			};
+		// Each rep's load moves by what the round added and closed; in id order, as every writer locks them.
+		const moved = [...reps.entries()]
+			.filter(([, s]) => s.addOpen !== 0 || s.added.length > 0)
+			.sort(([a], [b]) => byKey(a, b))
+			.map(([id, state]) => {
+				const inWindow = (column: 'day_start' | 'week_start') => {
+					const start = state.row?.[column];
+					return start === null || start === undefined ? 0 : state.added.filter((at) => at >= start).length;
+				};
+				return [id, state.addOpen, state.added.length, state.last ?? null, inWindow('day_start'), inWindow('week_start')] as const;
+			});
+		const set = 'open_count = open_count + $3, assigned_total = assigned_total + $4, last_assigned_at = COALESCE($5, last_assigned_at), day_count = day_count + $6, week_count = week_count + $7';
+		if (postgres && moved.length > 1) {
 			await tx.run(
-				`UPDATE lh.rep_loads SET open_count = open_count + $3, assigned_total = assigned_total + $4, last_assigned_at = COALESCE($5, last_assigned_at),
-				day_count = day_count + $6, week_count = week_count + $7 WHERE scope = $1 AND rep_id = $2`,
-				[scope, id, state.addOpen, state.added.length, state.last ?? null, inWindow('day_start'), inWindow('week_start')],
+				`UPDATE lh.rep_loads AS r SET open_count = r.open_count + v.open, assigned_total = r.assigned_total + v.added, last_assigned_at = COALESCE(v.last, r.last_assigned_at),
+				day_count = r.day_count + v.day, week_count = r.week_count + v.week
+				FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) AS v(rep_id, open, added, last, day, week) WHERE r.scope = $1 AND r.rep_id = v.rep_id`,
+				[scope, ...[0, 1, 2, 3, 4, 5].map((i) => moved.map((m) => m[i]))],
 			);
+		} else {
+			for (const m of moved) await tx.run(`UPDATE lh.rep_loads SET ${set} WHERE scope = $1 AND rep_id = $2`, [scope, ...m]);
 		}
 		const rows = decided.map(({ record }) => [record.leadKey, record.eventKey, record.team ?? null, record.repId ?? null, record.queue ?? null, JSON.stringify(record.details)] as const);
 		if (postgres) {
