@@ -25,22 +25,31 @@ export class LeadFeedbackTrigger implements INodeType {
 		icon: { light: 'file:leadFeedbackTrigger.svg', dark: 'file:leadFeedbackTrigger.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ { hubspot: "Verify app signature", basicAuth: "Verify basic auth", hmac: "Verify shared secret" }[$parameter["authentication"]] || "Verify app signature" }}',
+		subtitle: '={{ { hubspot: "Verify app signature", basicAuth: "Verify basic auth", hmac: "Verify shared secret" }[$parameter["verifyWith"]] || "Verify app signature" }}',
 		description: "Starts a workflow on a CRM's outcome webhook (HubSpot, Pipedrive, Salesforce and others) once the request is verified as the CRM's",
 		defaults: { name: 'Lead Feedback Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'leadFeedbackHubSpotAppApi', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { show: { authentication: ['hubspot'] } } },
-			{ name: 'leadFeedbackBasicAuthApi', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { show: { authentication: ['basicAuth'] } } },
-			{ name: 'leadFeedbackHmacApi', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { show: { authentication: ['hmac'] } } },
-			{ name: 'leadHandoffStoreApi', required: true, testedBy: 'leadHandoffStoreConnectionTest', displayOptions: { show: { authentication: ['hubspot', 'hmac'] } } },
+			// Labelled by role: with two credentials on one panel, n8n would label one of them only "Credential".
+			// `hide`, not `show`: n8n takes an options parameter that the credentials' `show` conditions
+			// cover as the node's authentication and moves it off the panel into the credential dialog.
+			{ name: 'leadFeedbackHubSpotAppApi', displayName: 'HubSpot App Secret', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { hide: { verifyWith: ['basicAuth', 'hmac'] } } },
+			{ name: 'leadFeedbackBasicAuthApi', displayName: 'Pipedrive Webhook Login', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { hide: { verifyWith: ['hubspot', 'hmac'] } } },
+			{ name: 'leadFeedbackHmacApi', displayName: 'Shared Secret', required: true, testedBy: 'leadFeedbackWebhookSecretTest', displayOptions: { hide: { verifyWith: ['hubspot', 'basicAuth'] } } },
+			{
+				name: 'leadHandoffStoreApi',
+				displayName: 'Store for Replay Checks',
+				required: true,
+				testedBy: 'leadHandoffStoreConnectionTest',
+				displayOptions: { hide: { verifyWith: ['basicAuth'] } },
+			},
 		],
 		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '={{$parameter["path"]}}', isFullPath: true }],
 		properties: [
 			{
 				displayName: 'Verify With',
-				name: 'authentication',
+				name: 'verifyWith',
 				type: 'options',
 				noDataExpression: true,
 				options: [
@@ -87,13 +96,13 @@ export class LeadFeedbackTrigger implements INodeType {
 	methods = { credentialTest: { ...storeCredentialTest, leadFeedbackWebhookSecretTest } };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const authentication = this.getNodeParameter('authentication', 'hubspot') as Authentication;
+		const verifyWith = this.getNodeParameter('verifyWith', 'hubspot') as Authentication;
 		const options = this.getNodeParameter('options', {}) as { scope?: unknown };
 		const now = clock.now();
-		const verdict = await verifyRequest(this, authentication, storeScopeOf(options.scope), now);
+		const verdict = await verifyRequest(this, verifyWith, storeScopeOf(options.scope), now);
 		if (!verdict.ok) {
 			const res = this.getResponseObject();
-			if (authentication === 'basicAuth') res.setHeader('WWW-Authenticate', 'Basic realm="Lead Feedback"');
+			if (verifyWith === 'basicAuth') res.setHeader('WWW-Authenticate', 'Basic realm="Lead Feedback"');
 			res.status(verdict.status).json({ error: verdict.reason, message: verdict.message }).end();
 			return { noWebhookResponse: true };
 		}
@@ -104,7 +113,7 @@ export class LeadFeedbackTrigger implements INodeType {
 			body: (req.body ?? {}) as IDataObject,
 			headers,
 			query: (req.query ?? {}) as IDataObject,
-			source: SOURCE[authentication],
+			source: SOURCE[verifyWith],
 			verifiedBy: verdict.verifiedBy,
 			receivedAt: new Date(now).toISOString(),
 		};

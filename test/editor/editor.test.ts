@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import { HandoffGate } from '../../nodes/HandoffGate/HandoffGate.node.ts';
@@ -44,17 +44,26 @@ const CHROMIUM = process.env.LEAD_HANDOFF_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1600, height: 900 };
 
-/** The package's nodes by type name (without the package prefix) and display name. */
-const PACKAGE_NODES: Record<string, string> = {
-	leadScore: 'Lead Score',
-	handoffGate: 'Handoff Gate',
-	tierRouter: 'Tier Router',
-	leadEnrich: 'Lead Enrich',
-	leadHandoffData: 'Lead Handoff Data',
-	slaTimer: 'SLA Timer',
-	slaBreachTrigger: 'SLA Breach Trigger',
-};
+/** The package's nodes (package.json's n8n.nodes, from their sources) by type name and display name. */
+const PACKAGE_DESCRIPTIONS: Record<string, INodeTypeDescription> = Object.fromEntries(
+	(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { n8n: { nodes: string[] } }).n8n.nodes.map((file) => {
+		const className = basename(file, '.node.js');
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the node list is package.json's
+		const exported = require(join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '.ts'))) as Record<string, new () => INodeType>;
+		const description = new exported[className]().description;
+		return [description.name, description];
+	}),
+);
+const PACKAGE_NODES: Record<string, string> = Object.fromEntries(Object.entries(PACKAGE_DESCRIPTIONS).map(([type, d]) => [type, d.displayName]));
 const ALL_NODES = Object.values(PACKAGE_NODES);
+/**
+ * n8n's node creator lists a trigger "X Trigger" as "X" when the package also has a node "X":
+ * one entry, with the trigger's description, whose actions are X's. Such triggers cannot be
+ * dropped from a search in a workflow that has a trigger; their fresh panels are opened from an
+ * imported workflow instead.
+ */
+const MERGED_TRIGGERS = ALL_NODES.filter((name) => name.endsWith(' Trigger') && ALL_NODES.includes(name.replace(/ Trigger$/, '')));
+const descriptionOf = (displayName: string) => Object.values(PACKAGE_DESCRIPTIONS).find((d) => d.displayName === displayName)!.description;
 /** The nodes of the hand-off itself, which "lead" and "sales" must each find. */
 const HANDOFF_NODES = ['Lead Score', 'Handoff Gate', 'Tier Router', 'Lead Enrich', 'Lead Handoff Data'];
 /** The Header Auth credential a user creates for the hand-off template's webhook. */
@@ -83,7 +92,7 @@ const SEARCH_EXPECTATIONS: Record<string, string[]> = {
 	SLA: ['Tier Router', 'SLA Timer', 'SLA Breach Trigger'],
 	escalation: ['SLA Timer', 'SLA Breach Trigger'],
 	sales: HANDOFF_NODES,
-	feedback: [],
+	feedback: ['Lead Feedback', 'Lead Feedback Trigger'],
 	'lead routing': ['Tier Router'],
 };
 /**
@@ -151,7 +160,7 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 	let context: BrowserContext;
 	let page: Page;
 	/** Workflow ids by role. */
-	const ids = { templates: {} as Record<string, string>, modeCopies: {} as Record<string, string>, blank: '', freshNodes: '', manualRun: '' };
+	const ids = { templates: {} as Record<string, string>, modeCopies: {} as Record<string, string>, blank: '', freshNodes: '', freshTriggers: '', manualRun: '' };
 	let appLoaded = false;
 
 	beforeAll(async () => {
@@ -184,12 +193,21 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 				settings: { executionOrder: 'v1' },
 			},
 			{ ...manualRun, id: undefined, name: `${manualRun.name} (manual runs)` },
+			{
+				name: 'Fresh triggers',
+				nodes: MERGED_TRIGGERS.map((name, i) => {
+					const description = Object.values(PACKAGE_DESCRIPTIONS).find((d) => d.displayName === name)!;
+					return { id: `fresh-trigger-${i}`, name, type: `${PACKAGE_NAME}.${description.name}`, typeVersion: Math.max(...[description.version].flat()), position: [i * 250, 0], parameters: {} };
+				}),
+				connections: {},
+				settings: { executionOrder: 'v1' },
+			},
 		]);
 		TEMPLATE_FILES.forEach((file, i) => {
 			ids.templates[file] = imported[i];
 			ids.modeCopies[file] = imported[TEMPLATE_FILES.length + i];
 		});
-		[ids.blank, ids.freshNodes, ids.manualRun] = imported.slice(2 * TEMPLATE_FILES.length);
+		[ids.blank, ids.freshNodes, ids.manualRun, ids.freshTriggers] = imported.slice(2 * TEMPLATE_FILES.length);
 		// Minutes, not seconds, when other suites share the machine.
 		await n8n.start(480_000);
 
@@ -317,29 +335,51 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 		await creator.waitFor({ state: 'hidden' }).catch(() => page.mouse.click(300, 300));
 	}
 
-	/** The names the node creator lists for a search, once the list has settled. */
+	/**
+	 * The nodes the node creator lists for a search, once the list has settled: a node of the
+	 * package by its display name (found by its description, since n8n lists "X Trigger" as "X"
+	 * beside an "X" node of the same package), any other by the name shown.
+	 */
 	async function searchNodes(words: string): Promise<string[]> {
 		await openNodeCreator();
 		await page.locator('[data-test-id="node-creator-search-bar"]').fill(words);
+		const listed = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]:has([data-test-id="node-creator-item-name"])');
 		let last = '';
 		for (let stable = 0; stable < 3; ) {
 			await page.waitForTimeout(300);
-			const names = await page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allTextContents();
-			const now = JSON.stringify(names);
+			const items = await listed.evaluateAll((els) =>
+				els.map((el) => {
+					const text = (id: string) => (el as unknown as { querySelector(s: string): { textContent: string | null } | null }).querySelector(`[data-test-id="${id}"]`)?.textContent?.trim() ?? '';
+					return [text('node-creator-item-name'), text('node-creator-item-description')];
+				}),
+			);
+			const now = JSON.stringify(items);
 			stable = now === last ? stable + 1 : 0;
 			last = now;
 		}
-		return (JSON.parse(last) as string[]).map((n) => n.trim());
+		const byDescription = new Map(Object.values(PACKAGE_DESCRIPTIONS).map((d) => [d.description, d.displayName]));
+		return (JSON.parse(last) as Array<[string, string]>).flatMap(([name, description]) => {
+			const node = byDescription.get(description);
+			if (node === undefined) return [name];
+			return MERGED_TRIGGERS.includes(node) ? [node.replace(/ Trigger$/, ''), node] : [node];
+		});
 	}
 
 	/** Drops a node of the package on the open canvas from the node creator; its panel opens. */
 	async function dropNode(displayName: string): Promise<void> {
 		await searchNodes(displayName);
-		await page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]', { hasText: new RegExp(`^\\s*${displayName}\\s*$`) }).first().click();
+		const merged = MERGED_TRIGGERS.includes(`${displayName} Trigger`);
+		const description = descriptionOf(merged ? `${displayName} Trigger` : displayName);
+		await page
+			.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]')
+			.filter({ has: page.locator('[data-test-id="node-creator-item-description"]', { hasText: description }) })
+			.first()
+			.click();
 		// A community node shows its details first: "Add to workflow", or its actions (the first
 		// is the default operation).
 		const add = page.getByRole('button', { name: 'Add to workflow' });
-		const firstAction = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"]').first();
+		// Grouped actions (a node with resources) start with a label row, which is not clickable.
+		const firstAction = page.locator('[data-test-id="node-creator"] [data-test-id="item-iterator-item"][data-keyboard-nav-type="action"]').first();
 		const ndv = page.locator('[data-test-id="ndv"]');
 		await Promise.race([add.waitFor(), ndv.waitFor(), page.getByText(/^Actions \(\d+\)$/).waitFor()]);
 		if (await add.isVisible().catch(() => false)) await add.click();
@@ -353,19 +393,31 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 
 	// --- measurements shared by the tests (each taken once) -------------------------------------
 
-	type Heights = { fresh: Record<string, number>; templates: Record<string, Record<string, number>> };
+	/** What a fresh panel shows: its parameters' text and the label of each credential. */
+	type PanelText = { parameters: string; credentialLabels: string[] };
+	type Heights = { fresh: Record<string, number>; freshText: Record<string, PanelText>; templates: Record<string, Record<string, number>> };
 	let heights: Promise<Heights> | undefined;
 	/** Opens every panel of the package's nodes, fresh and in the templates; heights in px. */
 	function panelHeights(): Promise<Heights> {
 		heights ??= (async () => {
-			const result: Heights = { fresh: {}, templates: {} };
+			const result: Heights = { fresh: {}, freshText: {}, templates: {} };
 			const rendered: string[] = [];
 			await openWorkflow(ids.blank);
 			for (const name of ALL_NODES) {
-				await dropNode(name);
+				if (MERGED_TRIGGERS.includes(name)) {
+					await openWorkflow(ids.freshTriggers);
+					await openPanel(name);
+				} else {
+					await openWorkflow(ids.blank);
+					await dropNode(name);
+				}
 				const { height, parameters } = await measurePanel();
 				assert.ok(parameters > 0, `${name}, dropped fresh: its panel shows no parameter`);
 				result.fresh[name] = height;
+				result.freshText[name] = {
+					parameters: await page.locator('[data-test-id="ndv"] [data-test-id="node-parameters"]').innerText(),
+					credentialLabels: (await page.locator('[data-test-id="ndv"] [data-test-id="credentials-label"] label').allInnerTexts()).map((t) => t.split('\n')[0].trim()),
+				};
 				rendered.push(`${name} (fresh): ${parameters} parameters`);
 				await screenshot(`panel-new-${slug(name)}`);
 				await closePanel();
@@ -389,7 +441,8 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 			for (const [name, h] of Object.entries(result.fresh)) rows.push([name, String(h), 'dropped fresh (default parameters)']);
 			for (const [template, nodes] of Object.entries(result.templates)) for (const [name, h] of Object.entries(nodes)) rows.push([name, String(h), `${template}.json`]);
 			console.log(`Parameter pane scroll heights at ${VIEWPORT.width}x${VIEWPORT.height}:\n${table(rows)}\n\n${rendered.join('\n')}`);
-			writeFileSync(HEIGHTS_FILE, `${JSON.stringify({ viewport: VIEWPORT, measure: 'scrollHeight of the node panel parameters pane ([data-test-id="node-parameters"])', chromium: browser.version(), ...result }, null, 2)}\n`);
+			const { freshText: _texts, ...measured } = result;
+			writeFileSync(HEIGHTS_FILE, `${JSON.stringify({ viewport: VIEWPORT, measure: 'scrollHeight of the node panel parameters pane ([data-test-id="node-parameters"])', chromium: browser.version(), ...measured }, null, 2)}\n`);
 			return result;
 		})();
 		return heights;
@@ -453,6 +506,22 @@ describeEditor('The package in n8n’s editor (headless Chromium)', () => {
 			const names = readWorkflow(file).nodes.filter((n) => packageType(n.type)).map((n) => n.name);
 			for (const name of names) assert.ok(inTemplates.has(name), `${name} of ${basename(file)} was not measured`);
 		}
+	});
+
+	// n8n's panel does not show everything a node declares: a parameter named "authentication" goes
+	// into the credential dialog, and of two credentials one may be labelled just "Credential".
+	it('a fresh panel shows every choice the node makes by default, and says what each credential is for', async () => {
+		const { freshText } = await panelHeights();
+		const problems: string[] = [];
+		for (const [type, description] of Object.entries(PACKAGE_DESCRIPTIONS)) {
+			const shown = freshText[description.displayName];
+			const choices = description.properties.filter((p) => !p.displayOptions && !['hidden', 'notice', 'callout'].includes(p.type));
+			for (const choice of choices) if (!shown.parameters.includes(choice.displayName)) problems.push(`${type}: "${choice.displayName}" is not in its panel`);
+			const labels = shown.credentialLabels;
+			if (labels.length > 1 && labels.some((label) => label === 'Credential')) problems.push(`${type}: credentials labelled ${JSON.stringify(labels)}`);
+		}
+		console.log(`Credential labels on fresh panels:\n${Object.entries(freshText).map(([name, t]) => `${name}: ${t.credentialLabels.join(', ') || '-'}`).join('\n')}`);
+		assert.deepEqual(problems, []);
 	});
 
 	// Measured in the run before this check was enabled: Lead Score 6,266 px, Handoff Gate 7,313 px

@@ -78,7 +78,7 @@ async function call(c: Call): Promise<Answer> {
 	const node = { name: 'Lead Feedback Trigger', credentials: { leadHandoffStoreApi: { id: `store-${stores}`, name: 'store' } } } as unknown as INode;
 	const ctx = {
 		getNode: () => node,
-		getNodeParameter: (name: string, fallback: unknown) => (name === 'authentication' ? c.authentication : name === 'options' ? {} : fallback),
+		getNodeParameter: (name: string, fallback: unknown) => (name === 'verifyWith' ? c.authentication : name === 'options' ? {} : fallback),
 		getCredentials: async (type: string) => {
 			if (!c.credentials[type]) throw new Error(`no credential ${type}`);
 			return c.credentials[type];

@@ -38,7 +38,7 @@ function workflow(id: string, authentication: 'hubspot' | 'basicAuth', path: str
 				position: [0, 0],
 				webhookId,
 				// httpMethod: the test helper's wait for a published webhook asks n8n about this method.
-				parameters: { authentication, path, httpMethod: 'POST' },
+				parameters: { verifyWith: authentication, path, httpMethod: 'POST' },
 				credentials: { ...credential, leadHandoffStoreApi: CREDENTIALS.leadHandoffStoreApi },
 			},
 			{
