@@ -16,7 +16,8 @@ export class ScoringLab implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: subtitleExpression(),
-		description: 'Learns lead-scoring points from won and lost leads, tests them against the current table on a holdout, and weighs hand-off thresholds against the sales team\'s capacity',
+		description:
+			"Learns lead-scoring points from won and lost leads, tests them on a holdout, weighs hand-off thresholds against the sales team's capacity, logs each published table and writes the protocol document",
 		defaults: { name: 'Lead Scoring Lab' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: outputsExpression(),
