@@ -28,7 +28,10 @@ import {
 } from '../../../engine/feedback/report';
 import { changeImpacts, type LoggedChange } from '../../../engine/feedback/report/changes';
 import { compareArms, type ExperimentArms } from '../../../engine/feedback/report/experiments';
+import { dashboardHtml, dashboardTimer, type DashboardChart, type DashboardTimer } from '../../../engine/feedback/report/dashboard';
 import { labHtml, labMarkdown } from '../../../engine/feedback/report/labSections';
+import { compilePolicy, type CompiledPolicy, type SlaTimer } from '../../../engine/sla';
+import type { HandoffStore } from '../../../store';
 import { periodBounds, type ReportPeriod } from '../../../engine/feedback/report/period';
 import { clock } from '../../../shared/clock';
 import { errorItem, toNodeError } from '../../../shared/items';
@@ -111,6 +114,14 @@ export const description: INodeProperties[] = [
 		description: 'Whether the summary carries PNG charts as binary data: conversionByScoreBand, speedToContactByRep, funnel',
 	},
 	{
+		displayName: 'Dashboard Page',
+		name: 'dashboard',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether the summary carries dashboard: a whole HTML page with response times by rep, team and source against the SLA, SLA met, the open SLA timers and who holds them (from the store), the funnel and the charts inline. Answer a webhook with it to serve the page.',
+	},
+	{
 		displayName: 'Report Options',
 		name: 'reportOptions',
 		type: 'collection',
@@ -122,6 +133,7 @@ export const description: INodeProperties[] = [
 			{ displayName: 'Groups Shown per Breakdown', name: 'maxGroups', type: 'number', typeOptions: { minValue: 1 }, default: 15, description: 'The largest groups of each breakdown in the Markdown and HTML tables (all are on Rows)' },
 			{ displayName: 'Rejection Reason Ratio', name: 'ratio', type: 'number', typeOptions: { minValue: 1.01, numberPrecision: 2 }, default: DEFAULT_RATIO, description: 'A source or campaign is called out for a rejection reason at this many times the average rate or more' },
 			{ displayName: 'Chart Width', name: 'chartWidth', type: 'number', typeOptions: { minValue: 300 }, default: 720, description: 'In pixels before the 2x scaling for sharp screens' },
+			{ displayName: 'Dashboard Refresh (Seconds)', name: 'refreshSeconds', type: 'number', typeOptions: { minValue: 0 }, default: 60, description: 'The dashboard page reloads itself after this many seconds; 0 for never' },
 		],
 	},
 ];
@@ -136,6 +148,8 @@ interface ReportParameters {
 	maxFindings?: number;
 	maxGroups?: number;
 	chartWidth?: number;
+	dashboard: boolean;
+	refreshSeconds?: number;
 }
 
 /** A period bound: empty is none; a bad one stops the run before any item (it is a parameter, not item data). */
@@ -163,7 +177,7 @@ function bandNumber(value: unknown, index: number): number {
 }
 
 function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
-	const o = ctx.getNodeParameter('reportOptions', 0, {}) as { title?: string; maxFindings?: number; maxGroups?: number; ratio?: number; chartWidth?: number };
+	const o = ctx.getNodeParameter('reportOptions', 0, {}) as { title?: string; maxFindings?: number; maxGroups?: number; ratio?: number; chartWidth?: number; refreshSeconds?: number };
 	const fromStore = ctx.getNodeParameter('rowsFrom', 0, 'store') === 'store';
 	let from: number | undefined;
 	let to: number | undefined;
@@ -190,6 +204,8 @@ function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
 		maxFindings: o.maxFindings,
 		maxGroups: o.maxGroups,
 		chartWidth: o.chartWidth,
+		dashboard: ctx.getNodeParameter('dashboard', 0, false) as boolean,
+		refreshSeconds: o.refreshSeconds,
 	};
 }
 
@@ -197,7 +213,12 @@ function parameters(ctx: IExecuteFunctions, zone: string): ReportParameters {
 interface ScoringHistory {
 	experiments: ExperimentArms[];
 	changes: LoggedChange[];
+	/** The open SLA timers, read for the dashboard only. */
+	openTimers: DashboardTimer[];
 }
+
+/** At most this many open timers are read for the dashboard. */
+const OPEN_TIMERS_READ = 1000;
 
 /** The period's rows from the store, read in batches. One summary for the input: the first item pairs it. */
 async function readStoreRows(ctx: IExecuteFunctions, p: ReportParameters, rows: ReportRow[], history: ScoringHistory): Promise<void> {
@@ -208,11 +229,30 @@ async function readStoreRows(ctx: IExecuteFunctions, p: ReportParameters, rows: 
 		});
 		history.experiments.push(...(await lease.store.listExperiments(p.store!.scope)));
 		history.changes.push(...(await lease.store.listScoringChanges(p.store!.scope)));
+		if (p.dashboard) history.openTimers.push(...(await openTimers(lease.store, p.store!.scope)));
 	} catch (error) {
 		throw toNodeError(ctx, error);
 	} finally {
 		lease.release();
 	}
+}
+
+/** The scope's running timers, each with its lateness in its own calendar (policies compiled once each). */
+async function openTimers(store: HandoffStore, scope: string): Promise<DashboardTimer[]> {
+	const now = clock.now();
+	const compiled = new Map<string, CompiledPolicy>();
+	const out: DashboardTimer[] = [];
+	for (const timer of await store.listSlaTimers<SlaTimer>(scope, { limit: OPEN_TIMERS_READ })) {
+		let policy = compiled.get(timer.policyKey);
+		if (!policy) {
+			const found = await store.getSlaTimer<SlaTimer>(scope, timer.handoffKey);
+			if (!found) continue;
+			policy = compilePolicy(found.policy);
+			compiled.set(timer.policyKey, policy);
+		}
+		out.push(dashboardTimer(timer, policy, now));
+	}
+	return out;
 }
 
 /** One row per input item (or its Row Field); a bad one stops the run, or leaves on the error output. */
@@ -245,7 +285,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 	const rows: ReportRow[] = [];
 	const used: IPairedItemData[] = [];
-	const history: ScoringHistory = { experiments: [], changes: [] };
+	const history: ScoringHistory = { experiments: [], changes: [], openTimers: [] };
 	if (p.store) {
 		await readStoreRows(this, p, rows, history);
 		// The summary stands for every item that started the run.
@@ -272,13 +312,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		scoringChanges: impacts as unknown as IDataObject[],
 	};
 	let binary: IBinaryKeyData | undefined;
+	const drawn: DashboardChart[] = [];
 	if (p.charts && report.total.handoffs > 0) {
 		// Loaded on demand: the chart renderer is only needed when charts are drawn.
 		const { reportCharts } = await import('../../../engine/feedback/report/charts');
 		binary = {};
 		for (const chart of reportCharts(report, { width: p.chartWidth })) {
 			binary[chart.name] = await this.helpers.prepareBinaryData(chart.png, chart.fileName, 'image/png');
+			drawn.push(chart);
 		}
+	}
+	if (p.dashboard) {
+		json.dashboard = dashboardHtml(report, history.openTimers, drawn, { title: p.title, now: clock.now(), zone, refreshSeconds: p.refreshSeconds, maxGroups: p.maxGroups });
+		json.openTimers = history.openTimers.length;
 	}
 	out[SUMMARY].unshift({ json, ...(binary ? { binary } : {}), pairedItem: used });
 	for (const row of reportItems(report)) out[ROWS].push({ json: row, pairedItem: used });
