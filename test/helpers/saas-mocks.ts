@@ -53,6 +53,8 @@ export interface ReceivedEmail {
 	html: string;
 	headers: Record<string, string>;
 	auth?: { username: string; password: string };
+	/** Attached files: name, type, size in bytes and content. */
+	attachments: Array<{ filename: string; contentType: string; size: number; content: Buffer }>;
 }
 
 export interface MockResponse {
@@ -144,6 +146,7 @@ export class SaasMocks {
 						html: typeof mail.html === 'string' ? mail.html : '',
 						headers: Object.fromEntries([...mail.headers].map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])),
 						auth: user,
+						attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, size: a.size, content: a.content })),
 					});
 				});
 				const tracked = done.then(
@@ -561,7 +564,12 @@ function pipedrive(r: RecordedRequest, s: CrmState): MockResponse {
 		s.pipedrive.set(`${kind}/${id}`, record);
 		return { status: 201, json: { success: true, data: withoutKind(record) } };
 	}
-	if (!idOrSearch && r.method === 'GET') return { json: { success: true, data: list().map(withoutKind), additional_data: { pagination: { start: 0, limit: 100, more_items_in_collection: false } } } };
+	if (!idOrSearch && r.method === 'GET') {
+		// The list filters Pipedrive documents (GET /v1/leads?person_id=...): an equal field, as text.
+		const filters = Object.entries(r.query).filter(([k]) => ['person_id', 'owner_id', 'organization_id'].includes(k));
+		const found = list().filter((x) => filters.every(([k, v]) => String(x[k]) === v));
+		return { json: { success: true, data: found.map(withoutKind), additional_data: { pagination: { start: 0, limit: 100, more_items_in_collection: false } } } };
+	}
 	if (idOrSearch) {
 		const key = `${kind}/${idOrSearch}`;
 		const record = s.pipedrive.get(key);
@@ -581,10 +589,12 @@ function withoutKind(record: Rec): Rec {
 	return rest;
 }
 
-// Slack Web API (JSON or form bodies) and incoming webhooks.
+// Slack Web API (JSON or form bodies), incoming webhooks, and file uploads the way n8n's Slack
+// node 2.2+ makes them: getUploadURLExternal, the upload to files.slack.com, completeUploadExternal.
 function slack(r: RecordedRequest, s: CrmState): MockResponse {
 	const body = { ...r.query, ...obj(r.body) };
 	if (r.host === 'hooks.slack.com') return { text: 'ok' };
+	if (r.host === 'files.slack.com' && r.path.startsWith('/upload/')) return { text: `OK - ${r.rawBody.length}` };
 	const method = r.path.replace(/^\/api\//, '');
 	const ts = `${Math.floor(Date.now() / 1000)}.${String(s.nextId()).padStart(6, '0')}`;
 	switch (method) {
@@ -599,6 +609,14 @@ function slack(r: RecordedRequest, s: CrmState): MockResponse {
 			return { json: { ok: true, channel: body.channel, ts: body.ts, text: body.text ?? '' } };
 		case 'users.lookupByEmail':
 			return { json: { ok: true, user: { id: `U${String(body.email ?? 'X').replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toUpperCase()}`, team_id: MOCK_IDS.slackTeam, profile: { email: body.email } } } };
+		case 'files.getUploadURLExternal': {
+			const fileId = `F${s.nextId()}`;
+			return { json: { ok: true, upload_url: `https://files.slack.com/upload/v1/${fileId}`, file_id: fileId } };
+		}
+		case 'files.completeUploadExternal': {
+			const files = (Array.isArray(body.files) ? body.files : []).map((f) => ({ ...obj(f), channels: body.channel_id ? [body.channel_id] : [] }));
+			return { json: { ok: true, files } };
+		}
 		case 'conversations.open':
 			return { json: { ok: true, channel: { id: `D${s.nextId()}` } } };
 		case 'auth.test':
