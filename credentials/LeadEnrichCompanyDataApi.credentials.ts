@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties, Icon } from 'n8n-workflow';
 
+import { keyHostProblem } from '../nodes/engine/enrich/keyHost';
+
 /**
  * The API key of a company data (firmographics) provider that Lead Enrich calls: Clearbit /
  * Breeze Intelligence, Apollo, People Data Labs or any JSON API. A credential of this package's
@@ -56,11 +58,15 @@ export class LeadEnrichCompanyDataApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: 'https://company.clearbit.com/v2/companies/find?domain=stripe.com',
-			description: 'A provider URL for a company it knows, called by the Test button: the key works when it answers 2xx',
+			description: 'A provider URL for a company it knows, called by the Test button: the key works when it answers 2xx. The key is sent only to this URL\'s host.',
 		},
 	];
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// The last check before the key leaves: whatever node or URL asks, only the credential's host gets it.
+		const url = String(requestOptions.url ?? '');
+		const problem = keyHostProblem(credentials.testUrl, requestOptions.baseURL && !/^https?:/i.test(url) ? `${requestOptions.baseURL.replace(/\/$/, '')}/${url.replace(/^\//, '')}` : url);
+		if (problem !== undefined) throw new Error(`Company Data API credential: ${problem}; the request was not sent`);
 		const key = String(credentials.apiKey ?? '');
 		const sendAs = credentials.sendAs ?? 'bearer';
 		if (sendAs === 'query') {

@@ -8,7 +8,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { compileEnrichment, type FirmographicsOutcome } from '../engine/enrich';
+import { compileEnrichment, keyHostProblem, type FirmographicsOutcome } from '../engine/enrich';
 import { asOfReader } from '../shared/asOf';
 import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
@@ -92,7 +92,8 @@ async function companyLookup(ctx: IExecuteFunctions, enrichment: ReturnType<type
 	let credentialProblem: string | undefined;
 	if (authenticated) {
 		try {
-			await ctx.getCredentials(COMPANY_DATA_CREDENTIAL);
+			const credential = await ctx.getCredentials(COMPANY_DATA_CREDENTIAL);
+			credentialProblem = keyHostProblem(credential.testUrl, enrichment.providerUrl('example.com')!);
 		} catch (error) {
 			credentialProblem = (error as Error)?.message || String(error);
 		}

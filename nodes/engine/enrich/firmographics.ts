@@ -182,6 +182,9 @@ export function compileProviderUrl(template: string, path = '/firmographics/urlT
 	if (unknown !== undefined) throw ProtocolError.at(path, `unknown placeholder {{${unknown}}}: use {{domain}} or {{email}}`);
 	if (!names.includes('domain') && !names.includes('email')) throw ProtocolError.at(path, 'the provider URL must contain {{domain}}');
 	const trimmed = template.trim();
+	// A lead's domain must never choose the host: the API key would go wherever the lead says.
+	const origin = /^https?:\/\/[^/?#]*/i.exec(trimmed)![0];
+	if (/\{\{/.test(origin)) throw ProtocolError.at(path, 'a placeholder may not be in the host of the provider URL: put {{domain}} or {{email}} in its path or query');
 	return (values) =>
 		trimmed.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, name: 'domain' | 'email') => encodeURIComponent(values[name] ?? ''));
 }

@@ -3,6 +3,7 @@ export { compileActivityReader, readReasons, readScore, type ActivityReader } fr
 export * from './options';
 export { attribute, creditsBy, touchesOf, touchWeights, ATTRIBUTION_MODELS, MODEL_LABELS, NO_CAMPAIGN, type Attribution, type AttributionModel, type Credit, type ModelCredits, type Touch } from './attribution';
 export * from './firmographics';
+export { keyHostProblem } from './keyHost';
 export { buildProfile, buyingStage, STAGE_LABELS, type BehaviouralProfile, type BuyingStage } from './profile';
 export { buildRecency, trendOf, TREND_LABELS, type Recency, type Trend } from './recency';
 export { BRIEF_KEYS, COMPANY_DATA_UNAVAILABLE, withoutPersonalData, type SalesBrief, type Signal } from './brief';
