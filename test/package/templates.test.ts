@@ -76,6 +76,13 @@ describe('template workflows', () => {
 				}
 			});
 
+			it('protects its webhooks: a header or basic auth, or the CRM\'s signature checked by Lead Feedback Trigger', () => {
+				for (const node of template.nodes as Array<TemplateNode & { parameters?: Record<string, unknown> }>) {
+					if (node.type === 'n8n-nodes-base.webhook') assert.ok(['headerAuth', 'basicAuth'].includes(String(node.parameters?.authentication)), `${node.name}: authentication is ${String(node.parameters?.authentication)}`);
+					if (node.type === `${pkg.name}.leadFeedbackTrigger`) assert.ok(['hubspot', 'basicAuth', 'hmac'].includes(String(node.parameters?.verifyWith)), `${node.name}: Verify With is ${String(node.parameters?.verifyWith)}`);
+				}
+			});
+
 			it('explains itself in a sticky note', () => {
 				assert.ok(template.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote'));
 			});
