@@ -331,7 +331,8 @@ type Rec = Record<string, unknown>;
 
 class CrmState {
 	private seq = 1000;
-	hubspotContacts = new Map<string, { vid: number; email: string; properties: Rec; createdAt: string }>();
+	/** `updatedAt`: the last change, what a search on `lastmodifieddate` reads (the creation until then). */
+	hubspotContacts = new Map<string, { vid: number; email: string; properties: Rec; createdAt: string; updatedAt?: string }>();
 	hubspotObjects = new Map<string, Rec>();
 	salesforce = new Map<string, { type: string; fields: Rec }>();
 	pipedrive = new Map<string, Rec & { id: number | string; kind: string }>();
@@ -393,6 +394,7 @@ function hubspot(r: RecordedRequest, s: CrmState): MockResponse {
 		const existing = s.hubspotContacts.get(email);
 		if (existing) {
 			Object.assign(existing.properties, props);
+			existing.updatedAt = now();
 			return { json: { vid: existing.vid, isNew: false } };
 		}
 		const vid = s.nextId();
@@ -408,10 +410,43 @@ function hubspot(r: RecordedRequest, s: CrmState): MockResponse {
 		return c ? { json: v1Profile(c) } : { status: 404, json: { status: 'error', message: 'contact does not exist' } };
 	}
 	if (r.method === 'POST' && p === '/crm/v3/objects/contacts/search') {
-		const filters = ((body.filterGroups as Array<{ filters: Array<{ propertyName: string; value: unknown }> }>) ?? []).flatMap((g) => g.filters);
+		const filters = ((body.filterGroups as Array<{ filters: Array<{ propertyName: string; operator?: string; value: unknown }> }>) ?? []).flatMap((g) => g.filters);
 		const email = filters.find((f) => f.propertyName === 'email')?.value;
-		const results = [...s.hubspotContacts.values()].filter((c) => email === undefined || c.email === String(email).toLowerCase()).map(v3Contact);
-		return { json: { total: results.length, results } };
+		// lastmodifieddate GT/GTE/LT/LTE (epoch ms or ISO), ascending by it, `limit` a page and `after` the offset, as HubSpot pages.
+		const modified = (c: { createdAt: string; updatedAt?: string }) => Date.parse(c.updatedAt ?? c.createdAt);
+		const byDate = filters.filter((f) => f.propertyName === 'lastmodifieddate');
+		const at = (v: unknown) => (/^\d+$/.test(String(v)) ? Number(v) : Date.parse(String(v)));
+		const compare: Record<string, (a: number, b: number) => boolean> = { GT: (a, b) => a > b, GTE: (a, b) => a >= b, LT: (a, b) => a < b, LTE: (a, b) => a <= b, EQ: (a, b) => a === b };
+		const found = [...s.hubspotContacts.values()]
+			.filter((c) => email === undefined || c.email === String(email).toLowerCase())
+			.filter((c) => byDate.every((f) => (compare[f.operator ?? 'EQ'] ?? compare.EQ)(modified(c), at(f.value))))
+			.sort((a, b) => modified(a) - modified(b) || a.vid - b.vid);
+		const offset = Number(body.after ?? 0);
+		const limit = body.limit === undefined ? Math.max(1, found.length) : Number(body.limit);
+		const page = found.slice(offset, offset + limit).map((c) => {
+			const v3 = v3Contact(c);
+			return { ...v3, properties: { ...v3.properties, lastmodifieddate: new Date(modified(c)).toISOString() }, updatedAt: new Date(modified(c)).toISOString() };
+		});
+		return { json: { total: found.length, results: page, ...(offset + limit < found.length ? { paging: { next: { after: String(offset + limit) } } } : {}) } };
+	}
+	if (r.method === 'POST' && p === '/crm/v3/objects/contacts/batch/update') {
+		// Up to 100 inputs; unknown ids are errors of a 207 multi-status answer, the others are updated.
+		const inputs = (body.inputs as Array<{ id: string; properties: Rec }>) ?? [];
+		if (inputs.length > 100) return { status: 400, json: { status: 'error', category: 'VALIDATION_ERROR', message: `Batch size of ${inputs.length} exceeds the limit of 100` } };
+		const results: Rec[] = [];
+		const missing: string[] = [];
+		for (const input of inputs) {
+			const c = byId(String(input.id));
+			if (!c) {
+				missing.push(String(input.id));
+				continue;
+			}
+			Object.assign(c.properties, obj(input.properties));
+			c.updatedAt = now();
+			results.push(v3Contact(c));
+		}
+		const errors = missing.length ? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Could not get some CONTACT objects, they may be deleted or not exist.', context: { ids: missing } }] : [];
+		return { status: missing.length ? 207 : 200, json: { status: 'COMPLETE', results, ...(missing.length ? { numErrors: missing.length, errors } : {}), startedAt: now(), completedAt: now() } };
 	}
 	if (r.method === 'POST' && p === '/crm/v3/objects/contacts') {
 		const props = obj(body.properties);
@@ -427,7 +462,10 @@ function hubspot(r: RecordedRequest, s: CrmState): MockResponse {
 		const id = decodeURIComponent(m[1]);
 		const c = r.query.idProperty === 'email' ? s.hubspotContacts.get(id.toLowerCase()) : byId(id);
 		if (!c) return { status: 404, json: { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'resource not found' } };
-		if (r.method === 'PATCH') Object.assign(c.properties, obj(body.properties));
+		if (r.method === 'PATCH') {
+			Object.assign(c.properties, obj(body.properties));
+			c.updatedAt = now();
+		}
 		if (r.method === 'GET' || r.method === 'PATCH') return { json: v3Contact(c) };
 	}
 	if (r.method === 'GET' && (p === '/crm/v3/owners' || p === '/crm/v3/owners/')) {
