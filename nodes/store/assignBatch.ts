@@ -26,6 +26,7 @@ import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
 import { assignLead } from './handoffs';
 import { lockRepRows, windowCount, type Period, type RepRow } from './repLoads';
+import { ReportChanges } from './reportRows';
 import { prepareSlaStarts, startPreparedSlaTimers, type PreparedSlaStarts } from './sla';
 import type { AssignmentDecider, AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, RepLoadCounts, SlaStartOutcome, SlaTimerRecord } from './types';
 
@@ -141,7 +142,12 @@ async function inTransaction<T extends SlaTimerRecord>(driver: Driver, run: Arra
 	const slaOf = new Map(timed.map((c, i) => [c.index, i]));
 	return driver.transaction(async (tx) => {
 		records.clear();
-		return new Batch<T>(tx, driver, run, prepared, slaOf, records, now).run();
+		const done = await new Batch<T>(tx, driver, run, prepared, slaOf, records, now).run();
+		// Last: the hand-offs' report rows take their reps and teams.
+		const report = new ReportChanges();
+		for (const record of records.values()) report.handoff(record.scope, record.leadKey, record.eventKey);
+		await report.apply(tx, driver.dialect.kind);
+		return done;
 	});
 }
 

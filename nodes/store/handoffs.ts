@@ -12,6 +12,7 @@ import type { Driver, Queryable } from './dialect';
 import { StoreError } from './errors';
 import { checkKey, checkTime, toJson } from './checks';
 import { countIn, loadsOf, lockRepRows } from './repLoads';
+import { ReportChanges } from './reportRows';
 import type {
 	AssignmentDecider,
 	AssignmentInput,
@@ -82,6 +83,8 @@ export async function decideHandoff(driver: Driver, input: HandoffInput, decide:
 			'UPDATE lh.handoff_leads SET last_handoff_at = $3, last_event_key = $4, handoff_count = handoff_count + 1 WHERE scope = $1 AND lead_key = $2',
 			[scope, leadKey, at, eventKey],
 		);
+		// Its report row, from what is known already (an assignment, a timer or an outcome may come first).
+		await new ReportChanges().handoff(scope, leadKey, eventKey).apply(tx, driver.dialect.kind);
 		return { status: 'handedOff', record: { scope, leadKey, eventKey, at, details: JSON.parse(details) as Record<string, unknown> }, ...(previous ? { previous } : {}) };
 	});
 }
@@ -231,7 +234,10 @@ export async function assignLead<X = never>(
 		if (chosenTeam !== null) record.team = chosenTeam;
 		if (repId !== null) record.repId = repId;
 		if (queue !== null) record.queue = queue;
-		return { status: 'assigned', record, ...(then ? { then: await then(tx, record) } : {}) };
+		const done = then ? { then: await then(tx, record) } : {};
+		// Last, after the work `then` did: the hand-off's report row takes its rep and team.
+		await new ReportChanges().handoff(scope, leadKey, eventKey).apply(tx, driver.dialect.kind);
+		return { status: 'assigned', record, ...done };
 	});
 }
 

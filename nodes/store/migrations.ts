@@ -13,6 +13,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { StoreError } from './errors';
+import { backfillReportRows, REPORT_ROWS_TABLE } from './reportRows';
 import { DEFAULT_SCOPE } from './scope';
 
 export interface LeadTable {
@@ -24,7 +25,8 @@ export interface LeadTable {
 export interface Migration {
 	version: number;
 	name: string;
-	statements: string[];
+	/** Shared SQL, or a step that runs in the migration's transaction (a backfill computed in code). */
+	statements: Array<string | ((tx: Queryable) => Promise<void>)>;
 	leadTables: LeadTable[];
 }
 
@@ -403,6 +405,21 @@ export const MIGRATIONS: readonly Migration[] = [
 		leadTables: [],
 	},
 	{
+		version: 10,
+		name: 'report rows: the Lead Quality Report row of each hand-off, kept by every write that changes it',
+		statements: [
+			// The report reads a period as one index range; writes keep each row as the join of its
+			// hand-off, assignment, SLA timer, outcome, score and first touch computes it (reportRows.ts).
+			REPORT_ROWS_TABLE,
+			`CREATE INDEX report_rows_by_time ON lh.report_rows (scope, handed_off_at, lead_key, handoff_key)`,
+			// A lead's rows, for erasure.
+			`CREATE INDEX report_rows_by_lead ON lh.report_rows (lead_key)`,
+			// Hand-offs made before this version get their rows from the same join.
+			backfillReportRows,
+		],
+		leadTables: [{ table: 'report_rows', column: 'lead_key' }],
+	},
+	{
 		version: 11,
 		name: 'scoring change log and champion/challenger experiments',
 		statements: [
@@ -524,7 +541,7 @@ export async function migrate(driver: Driver, migrations: readonly Migration[] =
 		for (const migration of migrations) {
 			if (versions.includes(migration.version)) continue;
 			try {
-				for (const statement of migration.statements) await tx.exec(statement);
+				for (const statement of migration.statements) await (typeof statement === 'string' ? tx.exec(statement) : statement(tx));
 			} catch (error) {
 				const cause = driver.explain(error);
 				throw new StoreError(cause.code === 'unknown' ? 'migration' : cause.code, `Store migration ${migration.version} (${migration.name}) failed at ${driver.location}: ${cause.message}`, { cause: error });

@@ -13,6 +13,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
+import { ReportChanges } from './reportRows';
 import { changeSlaTimersIn } from './sla';
 import type {
 	OutcomeFold,
@@ -281,10 +282,14 @@ export async function recordOutcomeEvent<T extends SlaTimerRecord>(driver: Drive
 		);
 		const outcome = (await readOutcome(tx, driver, scope, leadKey, links.handoffKey))!;
 		let sla: SlaChangeOutcome<T> | undefined;
+		const report = new ReportChanges();
 		if (input.sla) {
 			const target = links.slaTimerKey !== undefined ? { scope, handoffKey: links.slaTimerKey } : links.handoffKey !== '' ? { scope, handoffKey: links.handoffKey } : { scope, leadKey };
-			sla = await changeSlaTimersIn<T>(tx, driver, target, input.sla.at, input.sla.change, { keepContact: input.sla.keepContact, now });
+			sla = await changeSlaTimersIn<T>(tx, driver, target, input.sla.at, input.sla.change, { keepContact: input.sla.keepContact, now, report });
 		}
+		// Last: the hand-off's report row, with its outcome and its timer's change.
+		if (links.handoffKey !== '') report.handoff(scope, leadKey, links.handoffKey);
+		await report.apply(tx, driver.dialect.kind);
 		return { status: 'recorded', outcome, ...(before && before.eventCount > 0 ? { before } : {}), ...(sla ? { sla } : {}) };
 	});
 }

@@ -8,6 +8,7 @@
 import type { Driver } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
 import { forgetAssignments } from './repLoads';
+import { ReportChanges } from './reportRows';
 import type { AssignmentRecord, HandoffHistory, HandoffRecord, HandoffRelease, HandoffReleaseInput, HandoffReleaseOutcome, HandoffState } from './types';
 
 const MAX_REASON_LENGTH = 2000;
@@ -141,6 +142,8 @@ export async function releaseHandoff(driver: Driver, input: HandoffReleaseInput)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			[...lead, Number(next), current.eventKey, handoff.at, at, by, reason, details],
 		);
+		// The released hand-off leaves the report; the lead's others lose the assignments released with it.
+		await new ReportChanges().drop(scope, leadKey, current.eventKey).lead(scope, leadKey).apply(tx, driver.dialect.kind);
 		const release: HandoffRelease = {
 			scope,
 			leadKey,

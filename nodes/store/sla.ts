@@ -26,6 +26,7 @@ import { checkKey, checkTime, invalid, toJson } from './checks';
 import { StoreError } from './errors';
 import { adjustOpen, lockAndLoadReps, lockRep } from './handoffs';
 import { countIn } from './repLoads';
+import { ReportChanges } from './reportRows';
 import type {
 	SlaAdvance,
 	SlaChange,
@@ -207,7 +208,7 @@ function timerParams(timer: SlaTimerRecord, assignmentKey: string | null, now: n
 	];
 }
 
-async function writeTimer(tx: Queryable, timer: SlaTimerRecord, assignmentKey: string | null, now: number, lease?: { stage: string; until: number }): Promise<void> {
+async function writeTimer(tx: Queryable, report: ReportChanges, timer: SlaTimerRecord, assignmentKey: string | null, now: number, lease?: { stage: string; until: number }): Promise<void> {
 	const [nextStage, nextDueAt] = lease ? [lease.stage, lease.until] : nextOf(timer);
 	await tx.run(
 		`UPDATE lh.sla_timers SET owner_id = $3, team = $4, tier = $5, policy_key = $6, status = $7, due_at = $8, closed_at = $9,
@@ -229,13 +230,14 @@ async function writeTimer(tx: Queryable, timer: SlaTimerRecord, assignmentKey: s
 			now,
 		],
 	);
+	report.timer(timer.scope, timer.leadKey, timer.handoffKey);
 }
 
 /**
  * The assignment that carries the hand-off's load: closes the old owner's when the timer closes
  * or changes hands, and opens one for a new owner, so open counts follow the lead.
  */
-async function moveLoad(tx: Queryable, before: SlaTimerRecord, after: SlaTimerRecord, assignmentKey: string | null, at: number): Promise<string | null> {
+async function moveLoad(tx: Queryable, report: ReportChanges, before: SlaTimerRecord, after: SlaTimerRecord, assignmentKey: string | null, at: number): Promise<string | null> {
 	const closes = RUNNING.has(before.status) && !RUNNING.has(after.status);
 	const changesHands = RUNNING.has(after.status) && after.ownerId !== before.ownerId;
 	if (!closes && !changesHands) return assignmentKey;
@@ -258,6 +260,7 @@ async function moveLoad(tx: Queryable, before: SlaTimerRecord, after: SlaTimerRe
 		ON CONFLICT (scope, rep_id) DO UPDATE SET assigned_total = lh.rep_loads.assigned_total + 1, open_count = lh.rep_loads.open_count + $3, last_assigned_at = $4, ${countIn('$4', '$3', 'lh.rep_loads.')}`,
 		[after.scope, after.ownerId, opened, at],
 	);
+	report.handoff(after.scope, after.leadKey, key);
 	return key;
 }
 
@@ -408,6 +411,8 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 	});
 
 	const fresh = [...created.values()];
+	const report = new ReportChanges();
+	for (const { timer } of fresh) report.timer(timer.scope, timer.leadKey, timer.handoffKey);
 	await inChunks(fresh, ROWS_PER_STATEMENT / 2, async (chunk) => {
 		const width = TIMER_COLUMNS.split(', ').length;
 		await tx.run(
@@ -417,11 +422,11 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 	});
 	// A timer closed as it started (a kept contact) releases its hand-off's load at once.
 	for (const { timer, assignmentKey } of fresh) {
-		if (!RUNNING.has(timer.status)) await moveLoad(tx, { ...timer, status: 'open' }, timer, assignmentKey, timer.closedAt ?? timer.startedAt);
+		if (!RUNNING.has(timer.status)) await moveLoad(tx, report, { ...timer, status: 'open' }, timer, assignmentKey, timer.closedAt ?? timer.startedAt);
 	}
 	for (const { before, after, assignmentKey } of changed.values()) {
-		const key = await moveLoad(tx, before, after, assignmentKey, after.closedAt ?? now);
-		await writeTimer(tx, after, key, now);
+		const key = await moveLoad(tx, report, before, after, assignmentKey, after.closedAt ?? now);
+		await writeTimer(tx, report, after, key, now);
 	}
 	// Kept contacts are used up: each applied to its timer, or is older than any later start.
 	await inChunks(touches, ROWS_PER_STATEMENT, async (chunk) => {
@@ -430,6 +435,7 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 			...chunk.map(([on]) => on),
 		]);
 	});
+	await report.apply(tx, driver.dialect.kind);
 	return outcomes;
 }
 
@@ -458,6 +464,7 @@ export async function changeSlaTimers<T extends SlaTimerRecord>(
 /**
  * `changeSlaTimers` inside a transaction the caller holds (an outcome recorded from the CRM stops
  * its hand-off's timer in the same transaction). The caller has checked the keys and the time.
+ * With `report`, the report rows the change touches are left to the caller to apply, last.
  */
 export async function changeSlaTimersIn<T extends SlaTimerRecord>(
 	tx: Queryable,
@@ -465,7 +472,7 @@ export async function changeSlaTimersIn<T extends SlaTimerRecord>(
 	target: { scope: string; handoffKey?: string; leadKey?: string },
 	at: number,
 	change: SlaChange<T>,
-	options: { keepContact?: boolean; now: number },
+	options: { keepContact?: boolean; now: number; report?: ReportChanges },
 ): Promise<SlaChangeOutcome<T>> {
 	const { scope, handoffKey, leadKey } = target;
 	await lockTouches(tx, scope, handoffKey, leadKey);
@@ -497,6 +504,7 @@ export async function changeSlaTimersIn<T extends SlaTimerRecord>(
 	}
 	const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
 	const timers: SlaChangeOutcome<T>['timers'] = [];
+	const report = options.report ?? new ReportChanges();
 	for (const row of rows) {
 		const before = readTimer<T>(driver, row);
 		const after = change(before, policies.get(row.policy_key)!);
@@ -505,10 +513,11 @@ export async function changeSlaTimersIn<T extends SlaTimerRecord>(
 			continue;
 		}
 		checkRecord(after, before, `The SLA timer "${before.handoffKey}"`);
-		const key = await moveLoad(tx, before, after, row.assignment_key, at);
-		await writeTimer(tx, after, key, options.now);
+		const key = await moveLoad(tx, report, before, after, row.assignment_key, at);
+		await writeTimer(tx, report, after, key, options.now);
 		timers.push({ before, after, changed: true });
 	}
+	if (!options.report) await report.apply(tx, driver.dialect.kind);
 	return { timers, kept: false };
 }
 
@@ -568,14 +577,15 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 			if (!Number.isSafeInteger(next) || next < counter) throw invalid(`The next round-robin counter of team "${team}" must be a whole number at least ${counter}, got ${next}.`);
 			await tx.run('UPDATE lh.rr_cursors SET counter = $3 WHERE scope = $1 AND team = $2', [scope, team, next]);
 		}
-		const key = await moveLoad(tx, before, after, row.assignment_key, at);
-		await writeTimer(tx, after, key, now);
+		const report = new ReportChanges();
+		const key = await moveLoad(tx, report, before, after, row.assignment_key, at);
+		await writeTimer(tx, report, after, key, now);
 		if (firing) {
 			const recorded = await recordFired(tx, driver, scope, at, [[handoffKey, firing.stage, before.leadKey, firing.dueAt]]);
 			if (recorded !== 1) throw new StoreError('unknown', `An SLA stage was about to fire a second time in ${driver.location}; the reassignment was rolled back.`);
-			return { status: after.ownerId !== owner ? 'reassigned' : 'unchanged', before, after };
 		}
-		return { status: 'reassigned', before, after };
+		await report.apply(tx, driver.dialect.kind);
+		return { status: firing && after.ownerId === owner ? 'unchanged' : 'reassigned', before, after };
 	});
 }
 
@@ -635,11 +645,13 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 			claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });
 		}
 		await moveOn(tx, driver, scope, now, moved);
-		for (const { timer, assignmentKey, lease } of rewritten) await writeTimer(tx, timer, assignmentKey, now, lease);
+		const report = new ReportChanges();
+		for (const { timer, assignmentKey, lease } of rewritten) await writeTimer(tx, report, timer, assignmentKey, now, lease);
 		const fired = claims.flatMap((claim) => claim.due.map((stage) => [claim.timer.handoffKey, stage.stage, claim.timer.leadKey, stage.dueAt] as const));
 		// The record of every fired stage, under its primary key: a stage cannot be recorded twice.
 		const recorded = await recordFired(tx, driver, scope, now, fired);
 		if (recorded !== fired.length) throw new StoreError('unknown', `An SLA stage was about to fire a second time in ${driver.location}; the poll was rolled back.`);
+		await report.apply(tx, driver.dialect.kind);
 		return claims;
 	});
 }
@@ -647,7 +659,7 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 /**
  * The claimed timers move on to their following stage. PostgreSQL takes the whole batch as
  * arrays in one statement (no plan for thousands of parameters); SQLite, in process, runs one
- * prepared statement per timer.
+ * prepared statement per timer. Nothing the report shows changes (its rows read no next stage).
  */
 async function moveOn(tx: Queryable, driver: Driver, scope: string, now: number, moved: ReadonlyArray<readonly [string, string | null, number | null]>): Promise<void> {
 	if (moved.length === 0) return;

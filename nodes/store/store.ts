@@ -9,7 +9,7 @@ import { assignLeads } from './assignBatch';
 import * as changes from './changes';
 import * as handoffs from './handoffs';
 import * as outcomes from './outcomes';
-import { readReportRows } from './reportRows';
+import { readJoinedReportRows, readReportRows, ReportChanges } from './reportRows';
 import { TransactionDriver } from './preview';
 import * as releases from './releases';
 import { forgetAssignments } from './repLoads';
@@ -27,6 +27,8 @@ import type { OutcomeFold, OutcomeRecordInput, OutcomeRecordOutcome, ReportRowQu
 /** Rows per INSERT: 4 parameters each stays far below both engines' parameter limits. */
 const ROWS_PER_INSERT = 500;
 const EARLIEST = Number.MIN_SAFE_INTEGER;
+/** The activity fields a report row's first touch is read from. */
+const FIRST_TOUCH_FIELDS = ['source', 'utm_source', 'campaign', 'utm_campaign'];
 
 interface ActivityRow {
 	activity_key: string;
@@ -71,12 +73,15 @@ export class SqlHandoffStore implements HandoffStore {
 		if (!Array.isArray(activities)) throw invalid('Activities must be a list.');
 		// Validate everything before writing anything; keep the first of keys repeated in the batch.
 		const rows = new Map<string, unknown[]>();
+		// The earliest activity that may be a first touch (it has a source or campaign).
+		let touchAt: number | undefined;
 		activities.forEach((activity, index) => {
 			const what = `Activity ${index + 1} of lead "${leadKey}"`;
 			if (typeof activity !== 'object' || activity === null) throw invalid(`${what} must be an object.`);
 			const key = checkKey(activity.key, `${what}: key`);
 			const row = [key, checkKey(activity.type, `${what}: type`), checkTime(activity.at, `${what}: at`), toJson(activity.data, `${what}: data`)];
 			if (!rows.has(key)) rows.set(key, row);
+			if (FIRST_TOUCH_FIELDS.some((field) => activity.data[field] !== undefined && activity.data[field] !== null)) touchAt = Math.min(touchAt ?? activity.at, activity.at);
 		});
 		if (rows.size === 0) return { inserted: 0, duplicates: activities.length };
 		// One key order for every writer: concurrent batches for a lead then wait on each other
@@ -98,6 +103,8 @@ export class SqlHandoffStore implements HandoffStore {
 					params,
 				);
 			}
+			// A source or campaign earlier than a hand-off of the lead may be its first touch now.
+			if (count > 0 && touchAt !== undefined) await new ReportChanges().lead(scope, leadKey, touchAt).apply(tx, this.driver.dialect.kind);
 			return count;
 		});
 		return { inserted, duplicates: activities.length - inserted };
@@ -199,6 +206,8 @@ export class SqlHandoffStore implements HandoffStore {
 					crossingParams,
 				);
 			}
+			// A snapshot at or before a hand-off of the lead may be the score it was handed off with.
+			if (saved) await new ReportChanges().lead(scope, leadKey, params[4] as number).apply(tx, this.driver.dialect.kind);
 			const rows = await tx.all<{ threshold: string; first_crossed_at: number }>(
 				'SELECT threshold, first_crossed_at FROM lh.threshold_crossings WHERE lead_key = $1 AND scope = $2 ORDER BY threshold',
 				[leadKey, scope],
@@ -221,11 +230,16 @@ export class SqlHandoffStore implements HandoffStore {
 					params,
 				),
 			);
+			// The report finds an SLA timer by its hand-off key alone: another lead's hand-off of that key loses it too.
+			const timers = await tx.all<{ scope: string; handoff_key: string }>(`SELECT scope, handoff_key FROM lh.sla_timers WHERE lead_key = $1${everywhere ? '' : ' AND scope = $2'}`, params);
 			const deleted: Record<string, number> = {};
 			for (const { table, column } of this.leadTables) {
 				const where = everywhere ? `${column} = $1` : `${column} = $1 AND scope = $2`;
 				deleted[table] = (deleted[table] ?? 0) + (await tx.run(`DELETE FROM lh.${table} WHERE ${where}`, params));
 			}
+			const report = new ReportChanges();
+			for (const timer of timers) report.timer(timer.scope, params[0] as string, timer.handoff_key);
+			await report.apply(tx, this.driver.dialect.kind);
 			return { deleted };
 		});
 	}
@@ -383,6 +397,11 @@ export class SqlHandoffStore implements HandoffStore {
 
 	readReportRows(query: ReportRowQuery, onBatch: (rows: StoredReportRow[]) => void | Promise<void>): Promise<number> {
 		return readReportRows(this.driver, query, onBatch);
+	}
+
+	/** The same rows as `readReportRows`, computed by the join at read time (tests and the benchmark compare them). */
+	readJoinedReportRows(query: ReportRowQuery, onBatch: (rows: StoredReportRow[]) => void | Promise<void>): Promise<number> {
+		return readJoinedReportRows(this.driver, query, onBatch);
 	}
 
 	rememberReplayKey(scope: string, key: string, keepUntil: number, now: number): Promise<boolean> {
