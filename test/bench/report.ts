@@ -6,24 +6,31 @@
  *
  * Then the same hand-offs from the store, on the embedded store and on PostgreSQL side by side:
  * the store seeded with SQL bulk inserts (hand-offs, assignments, SLA timers whose state is a
- * real timer's, outcomes, two score snapshots and two activities per lead), then the report's
+ * real timer's, outcomes, two score snapshots and two activities per lead), and its report rows
+ * filled by the join every write runs for the hand-offs it touches, here over all of them at once
+ * (migration 10's backfill, timed: what an existing store spends on upgrading). Then the report's
  * rows read as the node reads them (batches of 5,000: keyset queries on SQLite, one cursor on
- * PostgreSQL) and the report built. The goal applies to each; the in-memory figure beside them
- * shows how loaded the machine was.
+ * PostgreSQL) and the report built, from the kept rows and, beside them, from the join computed
+ * at read time (how the report read them before report rows); the two must be equal. The goal
+ * applies to each store; the in-memory figure beside them shows how loaded the machine was.
  *
  *   npm run bench     (or: node --import tsx test/bench/report.ts [rows])
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { Client } from 'pg';
 
 import { buildReport, findings, reportHtml, reportItems, reportMarkdown, reportRow, type ReportRow } from '../../nodes/engine/feedback/report';
 import { reportCharts } from '../../nodes/engine/feedback/report/charts';
 import { compilePolicy, DEFAULT_LADDER, makePolicy, startTimer } from '../../nodes/engine/sla';
-import { closeAllStores, createStore, type StoreConfig } from '../../nodes/store';
-import { STORE_FILE } from '../../nodes/store/sqlite';
+import { closeAllStores, createStore, type StoreConfig, type StoredReportRow } from '../../nodes/store';
+import { PostgresDriver } from '../../nodes/store/postgres';
+import { backfillReportRows } from '../../nodes/store/reportRows';
+import { SqliteDriver, STORE_FILE } from '../../nodes/store/sqlite';
+import type { SqlHandoffStore } from '../../nodes/store/store';
 import { seededRandom } from './leads';
 import { benchPostgres, dropSchemas, postgresUser } from './postgres';
 
@@ -193,24 +200,57 @@ export async function seed(config: StoreConfig, tables: Table[]): Promise<void> 
 	}
 }
 
-/** Seconds to read the period's rows from the store and build the report with its findings: first run, then the median of 3. */
-async function fromStore(config: StoreConfig, tables: Table[]): Promise<{ cold: number; warm: number; rows: number }> {
-	const store = await createStore(config);
-	await seed(config, tables);
-	const once = async () => {
+/**
+ * The report rows of the seeded hand-offs, as the writes would have kept them: the join every write
+ * runs for the hand-offs it touches, over all of them (migration 10's backfill). Resolves to its seconds.
+ */
+async function fillReportRows(config: StoreConfig): Promise<number> {
+	const driver = config.kind === 'embedded' ? new SqliteDriver(config.folder!) : await PostgresDriver.connect(config);
+	try {
 		const started = process.hrtime.bigint();
-		const read: ReportRow[] = [];
-		await store.readReportRows({ scope: SCOPE, from: T0, to: T0 + 60 * DAY }, (batch) => {
-			for (const row of batch) read.push(row);
+		await driver.transaction((tx) => backfillReportRows(tx));
+		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		await driver.exec('ANALYZE');
+		return seconds;
+	} finally {
+		await driver.close();
+	}
+}
+
+interface Timed {
+	cold: number;
+	warm: number;
+	rows: number;
+}
+
+/**
+ * Seconds to read the period's rows from the store and build the report with its findings (first
+ * run, then the median of 3), from the kept report rows and from the join at read time.
+ */
+async function fromStore(config: StoreConfig, tables: Table[]): Promise<{ kept: Timed; joined: Timed; backfill: number }> {
+	const store = (await createStore(config)) as SqlHandoffStore;
+	await seed(config, tables);
+	const backfill = await fillReportRows(config);
+	const once = async (read: SqlHandoffStore['readReportRows']) => {
+		const started = process.hrtime.bigint();
+		const rows: StoredReportRow[] = [];
+		await read({ scope: SCOPE, from: T0, to: T0 + 60 * DAY }, (batch) => {
+			for (const row of batch) rows.push(row);
 		});
-		const r = buildReport(read);
+		const r = buildReport(rows);
 		findings(r);
-		return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows: read.length };
+		return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows };
+	};
+	const timed = async (read: SqlHandoffStore['readReportRows']) => {
+		const cold = await once(read);
+		const warm = [await once(read), await once(read), await once(read)].sort((a, b) => a.seconds - b.seconds)[1];
+		return { cold: cold.seconds, warm: warm.seconds, rows: cold.rows };
 	};
 	try {
-		const cold = await once();
-		const warm = [await once(), await once(), await once()].sort((a, b) => a.seconds - b.seconds)[1];
-		return { cold: cold.seconds, warm: warm.seconds, rows: cold.rows };
+		const kept = await timed(store.readReportRows.bind(store));
+		const joined = await timed(store.readJoinedReportRows.bind(store));
+		assert.deepEqual(kept.rows, joined.rows, `${config.kind}: the kept report rows differ from the join's`);
+		return { kept: { ...kept, rows: kept.rows.length }, joined: { ...joined, rows: joined.rows.length }, backfill };
 	} finally {
 		await store.close();
 	}
@@ -238,13 +278,18 @@ async function storeFigures(rows: ReportRow[], memory: { cold: number; warm: num
 	} else {
 		console.log('PostgreSQL at 127.0.0.1:5432/test not reachable: embedded figures only');
 	}
-	for (const f of [embedded, postgres]) if (f && f.rows !== rows.length) throw new Error(`expected ${rows.length} rows from the store, read ${f.rows}`);
+	for (const f of [embedded, postgres]) if (f && f.kept.rows !== rows.length) throw new Error(`expected ${rows.length} rows from the store, read ${f.kept.rows}`);
 	const cell = (s: number | undefined) => (s === undefined ? '-' : `${s.toFixed(3)} s`).padStart(12);
 	const mark = (s: number | undefined) => (s === undefined ? '' : s < GOAL_SECONDS ? '' : ' OVER');
+	const ratio = (joined: number | undefined, kept: number | undefined) => (joined === undefined || kept === undefined ? '-' : `${(joined / kept).toFixed(1)}x`).padStart(12);
 	console.log(`rows read from the store, then the report (goal under ${GOAL_SECONDS} s each)`);
-	console.log(`${''.padEnd(28)}${'in memory'.padStart(12)}${'embedded'.padStart(12)}${'postgres'.padStart(12)}`);
-	console.log(`${'first run'.padEnd(28)}${cell(memory.cold)}${cell(embedded.cold)}${cell(postgres?.cold)}${mark(embedded.cold)}${mark(postgres?.cold)}`);
-	console.log(`${'next runs (median of 3)'.padEnd(28)}${cell(memory.warm)}${cell(embedded.warm)}${cell(postgres?.warm)}${mark(embedded.warm)}${mark(postgres?.warm)}`);
+	console.log(`${''.padEnd(40)}${'in memory'.padStart(12)}${'embedded'.padStart(12)}${'postgres'.padStart(12)}`);
+	console.log(`${'report rows, first run'.padEnd(40)}${cell(memory.cold)}${cell(embedded.kept.cold)}${cell(postgres?.kept.cold)}${mark(embedded.kept.cold)}${mark(postgres?.kept.cold)}`);
+	console.log(`${'report rows, next runs (median of 3)'.padEnd(40)}${cell(memory.warm)}${cell(embedded.kept.warm)}${cell(postgres?.kept.warm)}${mark(embedded.kept.warm)}${mark(postgres?.kept.warm)}`);
+	console.log(`${'join at read time, first run'.padEnd(40)}${''.padStart(12)}${cell(embedded.joined.cold)}${cell(postgres?.joined.cold)}`);
+	console.log(`${'join at read time, next runs'.padEnd(40)}${''.padStart(12)}${cell(embedded.joined.warm)}${cell(postgres?.joined.warm)}`);
+	console.log(`${'join / report rows (next runs)'.padEnd(40)}${''.padStart(12)}${ratio(embedded.joined.warm, embedded.kept.warm)}${ratio(postgres?.joined.warm, postgres?.kept.warm)}`);
+	console.log(`${'filling report rows (migration 10)'.padEnd(40)}${''.padStart(12)}${cell(embedded.backfill)}${cell(postgres?.backfill)}`);
 }
 
 async function main(): Promise<void> {
