@@ -15,6 +15,10 @@ import {
 import schema from './scoring.schema.json';
 import { isSeniorityLevel, SENIORITY_LEVELS } from './seniority';
 
+// Compiled when the engine loads (n8n loads the node at start), not in a user's first execution,
+// where it was most of the time a first run of a few thousand leads took.
+assertMatchesSchema(schema, {}, 'The scoring rules');
+
 /** A rule after normalization: every optional part filled in, ids unique. */
 export type NormalizedAttributeRule = Required<Pick<AttributeRule, 'id' | 'field' | 'operator' | 'points'>> &
 	Pick<AttributeRule, 'value'> & { label: string; why: string };
