@@ -3,8 +3,8 @@
  * gives it, and leaves the store in the same state: for random rosters (weights, daily and weekly
  * capacities, time zones, inactive reps), teams (round-robin, weighted, least open) with territory
  * rules, and leads arriving over several days, with repeated leads (a new hand-off closes the
- * last), redelivered events, SLA timers and contacts kept before their timers start (fast-check,
- * both backends).
+ * last), redelivered events, SLA timers and contacts kept before their timers start; the
+ * hand-offs' report rows included (fast-check, both backends).
  */
 import assert from 'node:assert/strict';
 
@@ -121,15 +121,18 @@ for (const makeBackend of BACKENDS) {
 			await backend.cleanup();
 		});
 
-		it('gives every lead the owner one-by-one assignment gives it, and leaves the same counters, loads, assignments and timers', async () => {
+		it('gives every lead the owner one-by-one assignment gives it, and leaves the same counters, loads, assignments, timers and report rows', async () => {
 			await fc.assert(
 				fc.asyncProperty(scenario, async (s) => {
 					const routing = protocolOf(s);
 					const plan = planAssignments(compileRouter(routing, { zone: 'UTC' }), routing);
 					const leads = leadsOf(s);
 					const [[single, singleConfig], [batched, batchedConfig]] = [await fresh(), await fresh()];
-					await contactFirst(single, s);
-					await contactFirst(batched, s);
+					// The leads' hand-offs (each event once), so their report rows show the assignments.
+					for (const store of [single, batched]) {
+						await contactFirst(store, s);
+						for (const l of leads) await store.decideHandoff({ ...l.keys, at: l.now }, () => ({ handoff: true, details: {} }));
+					}
 					const one: Array<AssignedOwner | Error> = [];
 					for (const l of leads) one.push(await assignOwner(single, plan, l.lead, l.keys, l.now, l.sla).catch((e: Error) => e));
 					const all = await assignOwners(batched, plan, leads, { perTransaction: s.perTransaction });

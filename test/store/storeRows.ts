@@ -11,6 +11,7 @@ const QUERIES: Record<string, string> = {
 	rep_loads: 'SELECT scope, rep_id, assigned_total, open_count, last_assigned_at, day_start, day_count, week_start, week_count FROM %s.rep_loads ORDER BY scope, rep_id',
 	rr_cursors: 'SELECT scope, team, counter FROM %s.rr_cursors ORDER BY scope, team',
 	sla_timers: 'SELECT scope, handoff_key, lead_key, owner_id, status, due_at, closed_at, assignment_key FROM %s.sla_timers ORDER BY scope, handoff_key',
+	report_rows: 'SELECT scope, lead_key, handoff_key, handed_off_at, report_row FROM %s.report_rows ORDER BY scope, handoff_key, lead_key',
 };
 
 /** Numbers as numbers on both backends (PostgreSQL's BIGINT comes back as text here). */
