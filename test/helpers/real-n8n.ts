@@ -357,16 +357,17 @@ export class RealN8n {
 
 	/**
 	 * Starts an `n8n worker` on this user folder (queue mode: pass EXECUTIONS_MODE=queue, Redis
-	 * and a PostgreSQL database in `options.env`); waits until its health check answers. Stopped
-	 * with the instance.
+	 * and a PostgreSQL database in `options.env`, and `extraEnv` for this worker alone); waits until
+	 * its health check answers; returns its index for `killWorker`. Stopped with the instance.
 	 */
-	async startWorker(timeoutMs = 120_000): Promise<void> {
+	async startWorker(timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<number> {
 		const healthPort = await freePort();
 		const env = this.env({
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+			...extraEnv,
 		});
 		const child = spawn(this.nodeBin, [this.n8nBin, 'worker', '--concurrency=5'], { cwd: this.folder, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.workers.push(child);
@@ -383,12 +384,21 @@ export class RealN8n {
 			if (Date.now() > deadline) throw new Error(`n8n worker was not ready after ${timeoutMs / 1000} s:\n${log.join('').slice(-4000)}`);
 			try {
 				const res = await fetch(`http://127.0.0.1:${healthPort}/healthz`, { signal: AbortSignal.timeout(2000) });
-				if (res.ok) return;
+				if (res.ok) return this.workers.indexOf(child);
 			} catch {
 				// not listening yet
 			}
 			await sleep(500);
 		}
+	}
+
+	/** Kills a worker from `startWorker` (by the index it returned) and its task runners at once, as a crash would. */
+	async killWorker(index: number): Promise<void> {
+		const worker = this.workers[index];
+		if (!worker || worker.exitCode !== null || worker.signalCode !== null) return;
+		const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+		killGroup(worker, 'SIGKILL');
+		await exited;
 	}
 
 	/** The last lines n8n printed (for failure messages). */
@@ -565,8 +575,9 @@ const liveInstances = new Set<RealN8n>();
 // the way out (n8n runs in its own group, so a signal to the test does not reach it).
 const killAll = () => {
 	for (const n8n of liveInstances) {
-		const child = (n8n as unknown as { server?: ChildProcess }).server;
+		const { server: child, workers } = n8n as unknown as { server?: ChildProcess; workers: ChildProcess[] };
 		if (child) killGroup(child, 'SIGKILL');
+		for (const worker of workers) killGroup(worker, 'SIGKILL');
 		rmSync(n8n.folder, { recursive: true, force: true });
 	}
 };
