@@ -8,6 +8,9 @@
 #   N8N_LISTEN_ADDRESS                       default 127.0.0.1; 0.0.0.0 to reach it from elsewhere
 #   LEAD_HANDOFF_OWNER_EMAIL / _PASSWORD     the login created on first start
 #   LEAD_HANDOFF_USER_FOLDER                 n8n's user folder, default .n8n-dev in the clone
+#   LEAD_HANDOFF_DEMO=1                      demo mode, for `npm run demo`: n8n's outbound HTTP(S)
+#                                            goes to the demo's local sinks (a proxy on port + 12,
+#                                            LEAD_HANDOFF_DEMO_PROXY_PORT), never to the internet
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -101,6 +104,20 @@ fi
 # Where the templates' embedded store keeps its data: the rule the nodes themselves follow.
 STORE_PATH="$(node -e 'const path = require("path"); const { defaultEmbeddedFolder } = require("./dist/nodes/store"); const { STORE_FILE } = require("./dist/nodes/store/sqlite"); console.log(path.join(defaultEmbeddedFolder(), STORE_FILE))')"
 
+# Demo mode: every outbound HTTP(S) call goes to the proxy `npm run demo` starts, which answers as
+# HubSpot, Slack and Twilio would (the sinks the tests use) and trusts the demo's own CA, made once.
+DEMO=""
+if [ -n "${LEAD_HANDOFF_DEMO:-}" ] && [ "${LEAD_HANDOFF_DEMO}" != "0" ]; then
+  DEMO_DIR="$USER_FOLDER/demo"
+  node --import tsx scripts/demo.ts ca "$DEMO_DIR"
+  DEMO_PROXY="http://127.0.0.1:${LEAD_HANDOFF_DEMO_PROXY_PORT:-$((PORT + 12))}"
+  export HTTPS_PROXY="$DEMO_PROXY" https_proxy="$DEMO_PROXY" HTTP_PROXY="$DEMO_PROXY" http_proxy="$DEMO_PROXY"
+  export NO_PROXY="localhost,127.0.0.1,::1" no_proxy="localhost,127.0.0.1,::1"
+  export NODE_EXTRA_CA_CERTS="$DEMO_DIR/ca.pem"
+  DEMO=1
+  log "demo mode: outbound calls go to $DEMO_PROXY (npm run demo's local sinks)"
+fi
+
 URL="http://localhost:$PORT"
 # Once n8n answers: create the owner on first start, then say where to log in.
 (
@@ -133,6 +150,7 @@ URL="http://localhost:$PORT"
           while IFS=$'\t' read -r id name; do echo "                - $name   $URL/workflow/$id"; done <<< "$TEMPLATE_LIST"
         fi
         echo "    store:      $STORE_PATH   (Lead Handoff Store, embedded; created when a workflow first keeps state)"
+        if [ -n "$DEMO" ]; then echo "    demo mode:  run 'npm run demo' in another terminal (outbound calls go to its local sinks)"; fi
         echo "  Ctrl-C stops n8n; your workflows and the store stay in $USER_FOLDER."
         echo
       } >&2

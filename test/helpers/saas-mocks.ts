@@ -106,14 +106,18 @@ export class SaasMocks {
 		private readonly folder: string,
 	) {}
 
-	static async start(): Promise<SaasMocks> {
+	/**
+	 * Starts the proxy and the SMTP server on free ports, with a CA of their own; `npm run demo` gives
+	 * the CA and the ports an n8n was started with (scripts/start.sh in demo mode).
+	 */
+	static async start(options: { ca?: { key: string; cert: string }; proxyPort?: number; smtpPort?: number } = {}): Promise<SaasMocks> {
 		const folder = mkdtempSync(join(tmpdir(), 'lead-handoff-mocks-'));
-		const ca = await generateCACertificate({ subject: { commonName: 'lead-handoff test CA' }, bits: 2048 });
+		const ca = options.ca ?? (await generateCACertificate({ subject: { commonName: 'lead-handoff test CA' }, bits: 2048 }));
 		const caCertPath = join(folder, 'ca.pem');
 		writeFileSync(caCertPath, ca.cert);
 
 		const proxy = getLocal({ https: { key: ca.key, cert: ca.cert }, recordTraffic: false });
-		const proxyPort = await freePort();
+		const proxyPort = options.proxyPort ?? (await freePort());
 		await onLoopback(() => proxy.start(proxyPort));
 		const bound = (proxy as unknown as { server?: net.Server }).server?.address();
 		if (!bound || typeof bound === 'string' || bound.address !== LOOPBACK) {
@@ -157,7 +161,7 @@ export class SaasMocks {
 				void tracked.finally(() => ref.self?.pendingMail.delete(tracked));
 			},
 		});
-		const smtpPort = await freePort();
+		const smtpPort = options.smtpPort ?? (await freePort());
 		await new Promise<void>((resolve, reject) => {
 			smtp.once('error', reject);
 			smtp.listen(smtpPort, LOOPBACK, () => resolve());
