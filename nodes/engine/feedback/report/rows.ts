@@ -77,6 +77,17 @@ function bool(json: Record<string, unknown>, field: string): boolean | undefined
  * `stage` one of handedOff, accepted, contacted, meeting, opportunity, won, lost, rejected (any
  * case; absent means handed off and nothing heard); numbers as numbers or numeric text.
  */
+/**
+ * The SLA basis of a report row: SLA timers say "business" or "calendar" (on the clock), the
+ * report "business" or "clock". Both words for the clock are read as the clock, so a clock SLA is
+ * never judged in business minutes.
+ */
+export function reportSlaBasis(value: unknown): 'business' | 'clock' | undefined {
+	if (value === 'business') return 'business';
+	if (value === 'clock' || value === 'calendar') return 'clock';
+	return undefined;
+}
+
 export function reportRow(json: Record<string, unknown>, zone = 'UTC'): ReportRow {
 	const handedOffAt = parseTimestamp(json.handedOffAt, 'handedOffAt', zone);
 	const stageText = text(json, 'stage');
@@ -93,12 +104,13 @@ export function reportRow(json: Record<string, unknown>, zone = 'UTC'): ReportRo
 			reached[s] = parseTimestamp(value, `reached.${key}`, zone);
 		}
 	}
-	const basis = text(json, 'slaBasis');
+	const basisText = text(json, 'slaBasis');
+	const basis = reportSlaBasis(basisText);
 	const arm = text(json, 'arm')?.toLowerCase();
 	if (arm !== undefined && arm !== 'champion' && arm !== 'challenger') throw new LeadDataError('arm', '"champion" or "challenger"', json.arm);
 	const experiment = text(json, 'experiment');
 	if ((arm === undefined) !== (experiment === undefined)) throw new LeadDataError(arm === undefined ? 'arm' : 'experiment', 'both experiment and arm, or neither', arm === undefined ? json.arm : json.experiment);
-	if (basis !== undefined && basis !== 'business' && basis !== 'clock') throw new LeadDataError('slaBasis', '"business" or "clock"', json.slaBasis);
+	if (basisText !== undefined && basis === undefined) throw new LeadDataError('slaBasis', '"business", or "clock" (also "calendar", as SLA timers say)', json.slaBasis);
 	return {
 		handoffKey: text(json, 'handoffKey'),
 		handedOffAt,

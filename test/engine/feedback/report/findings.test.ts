@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 
 import fc from 'fast-check';
 
-import { buildReport, findings, findingsRule, wilson, type Finding, type ReportOptions, type ReportRow } from '../../../../nodes/engine/feedback/report';
+import { buildReport, findings, findingsRule, reportRow, wilson, type Finding, type ReportOptions, type ReportRow } from '../../../../nodes/engine/feedback/report';
+import type { SlaBasis } from '../../../../nodes/engine/sla';
 
 const T0 = Date.parse('2026-11-02T09:00:00Z');
 
@@ -94,6 +95,23 @@ describe('speed to first touch against the SLA', () => {
 			of('slowFirstTouch', run(data)).map((f) => f.text),
 			["Team EMEA's median first touch is 10 h against a 4 h SLA (n = 30; 95 % interval of the median 10 h to 10 h)"],
 		);
+	});
+
+	// SLA timers name the clock "calendar"; read as business time, an overnight wait of 10 clock
+	// hours would count as a few business minutes and hide a slow team.
+	it('reads every SLA basis a timer can carry in its own minutes', () => {
+		const TIMER_BASES: Record<SlaBasis, { touch: string; minutes: number }> = {
+			business: { touch: 'firstTouchBusinessMinutes', minutes: 300 },
+			calendar: { touch: 'firstTouchClockMinutes', minutes: 600 },
+		};
+		for (const [basis, { touch, minutes }] of Object.entries(TIMER_BASES)) {
+			const data = Array.from({ length: 30 }, (_, i) =>
+				reportRow({ handedOffAt: T0 + i, stage: 'contacted', team: 'EMEA', slaMinutes: 60, slaBasis: basis, firstTouchBusinessMinutes: 5, firstTouchClockMinutes: 5, [touch]: minutes }),
+			);
+			const [finding] = of('slowFirstTouch', run(data));
+			assert.ok(finding, `a ${basis} SLA: no finding on a ${minutes} minute median first touch`);
+			assert.match(finding.text, new RegExp(`median first touch is ${minutes / 60} h against a 1 h`), basis);
+		}
 	});
 
 	it('says nothing when the interval of the median reaches the SLA, or below the minimum count', () => {

@@ -181,10 +181,10 @@ describe('report rows from JSON', () => {
 	it('names the field at fault and what it must be', () => {
 		assert.throws(() => reportRow({}), /Field "handedOffAt": expected an ISO 8601 date-time/);
 		assert.throws(() => reportRow({ handedOffAt: T0, stage: 'closed' }), /Field "stage": expected one of handedOff, accepted/);
-		assert.throws(() => reportRow({ handedOffAt: T0, score: 'high' }), /Field "score": expected a number, got "high"/);
+		assert.throws(() => reportRow({ handedOffAt: T0, score: 'high' }), /Field "score": expected a number, got a text of 4 characters/);
 		assert.throws(() => reportRow({ handedOffAt: T0, reached: { signed: T0 } }), /Field "reached.signed": expected a stage/);
 		assert.throws(() => reportRow({ handedOffAt: T0, firstTouchClockMinutes: -3 }), /Field "firstTouchClockMinutes": expected minutes \(0 or more\)/);
-		assert.throws(() => reportRow({ handedOffAt: T0, slaBasis: 'calendar' }), /Field "slaBasis"/);
+		assert.throws(() => reportRow({ handedOffAt: T0, slaBasis: 'weekdays' }), /Field "slaBasis": expected "business", or "clock"/);
 		assert.throws(() => reportRow({ handedOffAt: T0, metSla: 'maybe' }), /Field "metSla": expected true or false/);
 	});
 });
