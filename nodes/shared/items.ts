@@ -18,7 +18,8 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: 
 	const where = itemIndex === undefined ? '' : `Item ${itemIndex}: `;
 	return new NodeOperationError(ctx.getNode(), `${where}${message}`, {
 		itemIndex,
-		description: error instanceof LeadDataError ? `The field "${error.field}" of item ${itemIndex} must be ${error.expected}.` : undefined,
+		// The value goes in the description, which n8n shows but does not log.
+		description: error instanceof LeadDataError ? `The field "${error.field}" of item ${itemIndex} must be ${error.expected}; it is ${error.shown}.` : undefined,
 	});
 }
 

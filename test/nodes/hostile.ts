@@ -23,12 +23,15 @@ const nested = (depth: number): IDataObject => {
 
 export const OUT_OF_RANGE_DATES = ['+275760-09-13T00:00:00.001Z', '-271821-04-19T00:00:00Z', '9999-12-31T23:59:59Z', '0000-00-00', '2026-02-30T00:00:00Z', '2026-13-01', '1e309', '8640000000000001'];
 export const NUMBER_WORDS = ['NaN', 'Infinity', '-Infinity', '-0', '1e309', '0x1F', ' 42 ', ''];
+/** Values that name what every object inherits: a lookup by them in a plain object finds something. */
+export const INHERITED_NAMES = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
 export const UNICODE = ['Zoë Ångström', '山田 太郎', 'مرحبا', '\u202Egnp.exe', '👩🏽‍💻🏳️‍🌈', '\u0000\u0001\uFFFF', '\uD800', 'e\u0301', '\u200B'];
 
 /** One hostile value: wrong type, huge, deep, out of range, a number as a word, unicode, or polluting. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 	{ arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 4 },
 	{ arbitrary: fc.constantFrom(...OUT_OF_RANGE_DATES, ...NUMBER_WORDS, ...UNICODE), weight: 4 },
+	{ arbitrary: fc.constantFrom(...INHERITED_NAMES), weight: 2 },
 	{ arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }), weight: 2 },
 	{ arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, [], {}, [[]], ['a', 1, null]), weight: 2 },
 	{ arbitrary: fc.integer({ min: 10_000, max: 60_000 }).map((n) => 'x'.repeat(n)), weight: 1 },

@@ -20,16 +20,31 @@ export class ProtocolError extends Error {
 	}
 }
 
-/** One lead's data is unusable: names the field and what was expected. */
+/**
+ * One lead's data is unusable: names the field and what was expected. The message says what kind
+ * of value came, never the value itself: n8n logs a failed node's message, and a lead's fields
+ * hold emails, names and phone numbers. The value is in `shown`, for the node's error
+ * description and the error item, which n8n keeps with the execution and does not log.
+ */
 export class LeadDataError extends Error {
+	readonly shown: string;
+
 	constructor(
 		readonly field: string,
 		readonly expected: string,
 		readonly received: unknown,
 	) {
-		super(`Field "${field}": expected ${expected}, got ${describeValue(received)}`);
+		super(`Field "${field}": expected ${expected}, got ${describeKind(received)}`);
 		this.name = 'LeadDataError';
+		this.shown = describeValue(received);
 	}
+}
+
+/** What kind of value this is, without its content (a text's words or a number's digits may be personal). */
+export function describeKind(value: unknown): string {
+	if (typeof value === 'string') return value.length === 0 ? 'an empty text' : `a text of ${value.length} character${value.length === 1 ? '' : 's'}`;
+	if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : String(value);
+	return describeValue(value);
 }
 
 export function describeValue(value: unknown): string {

@@ -101,7 +101,7 @@ describe('arm comparison', () => {
 		const at = '2026-05-01T10:00:00Z';
 		assert.deepEqual([reportRow({ handedOffAt: at, experiment: 'x', arm: 'Challenger' }).arm, reportRow({ handedOffAt: at }).arm], ['challenger', undefined]);
 		assert.throws(() => reportRow({ handedOffAt: at, arm: 'challenger' }), /Field "experiment": expected both experiment and arm, or neither, got nothing/);
-		assert.throws(() => reportRow({ handedOffAt: at, experiment: 'x', arm: 'b' }), /Field "arm": expected "champion" or "challenger", got "b"/);
+		assert.throws(() => reportRow({ handedOffAt: at, experiment: 'x', arm: 'b' }), /Field "arm": expected "champion" or "challenger", got a text of 1 character/);
 	});
 
 	it('renders the comparison with every value escaped', () => {
