@@ -342,10 +342,12 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 			[scope, ...chunk],
 		);
 		for (const row of rows) existing.set(row.handoff_key, readTimer<T>(driver, row));
-		// The hand-offs' assignments (Tier Router's) carry their loads, when there are some.
+		// The hand-offs' assignments (Tier Router's) carry their loads, when there are some. By lead
+		// too: the primary key's range, not every assignment of the scope.
+		const leads = [...new Set(chunk.map((h) => leadOf.get(h)!))];
 		const assignments = await tx.all<{ lead_key: string; event_key: string }>(
-			`SELECT lead_key, event_key FROM lh.assignments WHERE scope = $1 AND event_key IN (${placeholders(2, chunk.length)}) AND closed_at IS NULL`,
-			[scope, ...chunk],
+			`SELECT lead_key, event_key FROM lh.assignments WHERE scope = $1 AND lead_key IN (${placeholders(2, leads.length)}) AND event_key IN (${placeholders(2 + leads.length, chunk.length)}) AND closed_at IS NULL`,
+			[scope, ...leads, ...chunk],
 		);
 		for (const a of assignments) if (leadOf.get(a.event_key) === a.lead_key) assigned.add(a.event_key);
 	});
