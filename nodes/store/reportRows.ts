@@ -24,6 +24,7 @@
  * Rows are read in hand-off time order by keyset (time, lead, key) on SQLite, through one cursor
  * on PostgreSQL, so memory stays bounded and no batch re-reads an earlier one.
  */
+import { reportSlaBasis } from '../engine/feedback/report/rows';
 import { checkKey, checkTime, invalid } from './checks';
 import type { Driver, Queryable, StoreKind } from './dialect';
 import type { ReportRowQuery, StoredReportRow } from './types';
@@ -113,7 +114,7 @@ const select = (page: string, snapshotInPage = false) => `SELECT h.scope, h.lead
 	${firstTouch('campaign', 'utm_campaign')} AS campaign
 FROM (${page}) h
 LEFT JOIN lh.assignments a ON a.scope = h.scope AND a.lead_key = h.lead_key AND a.event_key = h.event_key
-LEFT JOIN lh.sla_timers t ON t.scope = h.scope AND t.handoff_key = h.event_key
+LEFT JOIN lh.sla_timers t ON t.scope = h.scope AND t.handoff_key = h.event_key AND t.lead_key = h.lead_key
 LEFT JOIN lh.outcomes o ON o.scope = h.scope AND o.lead_key = h.lead_key AND o.handoff_key = h.event_key
 ${snapshotInPage ? '' : 'LEFT JOIN lh.score_snapshots s ON s.lead_key = h.lead_key AND s.scope = h.scope AND s.snapshot_key = h.snapshot_key'}
 ORDER BY h.handed_off_at, h.lead_key, h.event_key`;
@@ -147,7 +148,7 @@ function toRow(r: Row): StoredReportRow {
 		if (at !== undefined) reached[stage] = at;
 	}
 	const stage = r.stage !== null && OUTCOME_STAGES.has(r.stage) ? (r.stage as StoredReportRow['stage']) : 'handedOff';
-	const basis = r.sla_basis === 'business' || r.sla_basis === 'clock' ? r.sla_basis : undefined;
+	const basis = reportSlaBasis(r.sla_basis);
 	const row: StoredReportRow = { leadKey: r.lead_key, handoffKey: r.event_key, handedOffAt: Number(r.handed_off_at), stage, reached };
 	const set = <K extends keyof StoredReportRow>(key: K, value: StoredReportRow[K] | undefined) => {
 		if (value !== undefined) row[key] = value;

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { foldOutcome } from '../../nodes/shared/outcomeFold';
 import { type HandoffStore, type OutcomeEventInput, type StoredReportRow } from '../../nodes/store';
 import { BACKENDS, describeOn, storesOn } from './backends';
+import { compilePolicy, decideStart, DEFAULT_LADDER, makePolicy, type SlaTimer } from '../../nodes/engine/sla';
 import { contact, HOUR, MINUTE, SCOPE, start, T0 } from './sla-support';
 
 function ev(id: string, at: number, stage: string, extra: Record<string, unknown> = {}): OutcomeEventInput {
@@ -83,6 +84,21 @@ for (const makeBackend of BACKENDS) {
 				modelId: 'm-2',
 			});
 			assert.deepEqual(rows[1], { leadKey: 'bare@x.com', handoffKey: 'h2', handedOffAt: T0 + HOUR, stage: 'rejected', reached: { rejected: T0 + 2 * HOUR }, rejectionReason: 'not qualified' });
+		});
+
+		// SLA timers call the clock "calendar": read as anything else, a clock SLA would be judged in business minutes.
+		it('gives an SLA on the clock as the clock, with its clock minutes', async () => {
+			const store = await fresh();
+			const lead = 'night@owl.io';
+			const policy = makePolicy({ hours: 1, basis: 'calendar', action: 'contact' }, { zone: 'Europe/Berlin', hours: { start: '09:00', end: '18:00' }, keepSlaInOnePeriod: false }, DEFAULT_LADDER);
+			const compiled = compilePolicy(policy);
+			const input = { scope: SCOPE, handoffKey: 'n1', leadKey: lead, tier: 'Warm', startedAt: T0 + 9 * HOUR };
+			await store.decideHandoff({ scope: SCOPE, leadKey: lead, eventKey: 'n1', at: input.startedAt }, () => ({ handoff: true, details: {} }));
+			await store.startSlaTimer<SlaTimer>({ scope: SCOPE, handoffKey: 'n1', leadKey: lead, policyKey: compiled.key, policy: policy as unknown as Record<string, unknown> }, (state) => decideStart(compiled, input, state));
+			await contact(store, { handoffKey: 'n1' }, input.startedAt + 14 * HOUR);
+			const { rows } = await rowsOf(store);
+			assert.equal(rows[0].slaBasis, 'clock');
+			assert.equal(rows[0].firstTouchClockMinutes, 14 * 60);
 		});
 
 		it('gives every hand-off of the period and scope once, in time order, whatever the batch size', async () => {
