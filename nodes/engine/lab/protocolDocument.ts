@@ -7,6 +7,7 @@
  */
 import type { CalendarSpec, Sla } from '../calendar';
 import type { DispositionCode } from '../feedback/dispositions';
+import type { LoggedChange } from '../feedback/report/changes';
 import type { Condition } from '../gate/condition';
 import type { GateProtocol, GateRule } from '../gate/gate';
 import type { RoutingProtocol } from '../routing/protocol';
@@ -37,15 +38,8 @@ export interface SlaTimerPart {
 	manager?: string;
 }
 
-export interface ChangeEntry {
-	modelId: string;
-	at: number;
-	by?: string;
-	title?: string;
-	rationale: string;
-	expected: Record<string, number>;
-	previousModelId?: string;
-}
+/** A logged scoring change, as the store keeps it: the same record the report reads. */
+export type ChangeEntry = LoggedChange;
 
 export interface ProtocolSource {
 	title: string;
