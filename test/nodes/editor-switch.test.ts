@@ -93,7 +93,7 @@ async function decisions(kind: Kind, parameters: INodeParameters, typeVersion: n
 		nodes,
 		items: LEADS,
 		timezone: 'UTC',
-		credentials: { leadHandoffStoreApi: { backend: 'embedded', folder: path.join(root, `s${++stores}`) }, leadEnrichCompanyDataApi: { sendAs: 'bearer', apiKey: 'test-key' } },
+		credentials: { leadHandoffStoreApi: { backend: 'embedded', folder: path.join(root, `s${++stores}`) }, leadEnrichCompanyDataApi: { sendAs: 'bearer', apiKey: 'test-key', testUrl: providerUrl.replace('{{domain}}', 'globex.com') } },
 	});
 	if (result.error) return { error: result.error.message };
 	return { outputs: (result.outputs['Under Test'] ?? []).map((items) => items.map((i) => i.json)) };
