@@ -82,12 +82,37 @@ export async function processItems<P>(
 	handle: (item: INodeExecutionData, itemIndex: number, prepared: P) => Routed | Promise<Routed>,
 	failedOutput = 0,
 ): Promise<INodeExecutionData[][]> {
+	return withItemsDone(ctx, () => processEach(ctx, outputCount, prepare, handle, failedOutput));
+}
+
+/** Runs the item loop, then what was registered with `whenItemsDone` (a store lease given back). */
+async function withItemsDone(ctx: IExecuteFunctions, loop: () => Promise<INodeExecutionData[][]>): Promise<INodeExecutionData[][]> {
 	try {
-		return await processEach(ctx, outputCount, prepare, handle, failedOutput);
+		return await loop();
 	} finally {
 		const done = afterItems.get(ctx) ?? [];
 		afterItems.delete(ctx);
 		for (const give of done) give();
+	}
+}
+
+/**
+ * The execution's preparation: its result, or, when it failed under "continue on fail", the
+ * outputs with every item on `failedOutput` with that error (none lost, none passed on).
+ */
+async function prepareForItems<P>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	outputs: INodeExecutionData[][],
+	prepare: () => P | Promise<P>,
+	failedOutput: number,
+): Promise<{ prepared: P } | { failed: INodeExecutionData[][] }> {
+	try {
+		return { prepared: await prepare() };
+	} catch (error) {
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
+		outputs[failedOutput] = items.map((item, index) => errorItem(ctx, item, index, error));
+		return { failed: outputs };
 	}
 }
 
@@ -111,13 +136,7 @@ export async function processItemsTogether<P, R, O>(
 	failedOutput = 0,
 	window = 1000,
 ): Promise<INodeExecutionData[][]> {
-	try {
-		return await processTogether(ctx, outputCount, prepare, handle, runTogether, failedOutput, window);
-	} finally {
-		const done = afterItems.get(ctx) ?? [];
-		afterItems.delete(ctx);
-		for (const give of done) give();
-	}
+	return withItemsDone(ctx, () => processTogether(ctx, outputCount, prepare, handle, runTogether, failedOutput, window));
 }
 
 /** A request of an item that was not run because an earlier item failed. */
@@ -134,14 +153,9 @@ async function processTogether<P, R, O>(
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
-	let prepared: P;
-	try {
-		prepared = await prepare();
-	} catch (error) {
-		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
-		outputs[failedOutput] = items.map((item, index) => errorItem(ctx, item, index, error));
-		return outputs;
-	}
+	const preparation = await prepareForItems(ctx, items, outputs, prepare, failedOutput);
+	if ('failed' in preparation) return preparation.failed;
+	const { prepared } = preparation;
 	const continueOnFail = ctx.continueOnFail();
 	for (let from = 0; from < items.length; from += window) {
 		const indexes = Array.from({ length: Math.min(window, items.length - from) }, (_, i) => from + i);
@@ -217,14 +231,9 @@ async function processEach<P>(
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outputs: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
-	let prepared: P;
-	try {
-		prepared = await prepare();
-	} catch (error) {
-		if (!ctx.continueOnFail()) throw toNodeError(ctx, error);
-		outputs[failedOutput] = items.map((item, index) => errorItem(ctx, item, index, error));
-		return outputs;
-	}
+	const preparation = await prepareForItems(ctx, items, outputs, prepare, failedOutput);
+	if ('failed' in preparation) return preparation.failed;
+	const { prepared } = preparation;
 	for (let index = 0; index < items.length; index++) {
 		try {
 			const { output, json } = await handle(items[index], index, prepared);

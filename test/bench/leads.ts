@@ -12,10 +12,10 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
-const TITLES = ['VP Marketing', 'Director of Sales', 'Marketing Manager', 'Software Engineer', 'CEO', 'Student', 'Head of Growth', 'Analyst'];
-const INDUSTRIES = ['Software', 'Retail', 'Financial Services', 'Education', 'Healthcare', 'SaaS'];
-const DOMAINS = ['acme.com', 'gmail.com', 'globex.io', 'initech.com', 'yahoo.com', 'umbrella.org'];
-const ACTIVITIES = [
+export const TITLES = ['VP Marketing', 'Director of Sales', 'Marketing Manager', 'Software Engineer', 'CEO', 'Student', 'Head of Growth', 'Analyst'];
+export const INDUSTRIES = ['Software', 'Retail', 'Financial Services', 'Education', 'Healthcare', 'SaaS'];
+export const DOMAINS = ['acme.com', 'gmail.com', 'globex.io', 'initech.com', 'yahoo.com', 'umbrella.org'];
+export const ACTIVITIES = [
 	{ type: 'page_view', url: 'https://example.com/pricing' },
 	{ type: 'page_view', url: 'https://example.com/blog/lead-scoring' },
 	{ type: 'page_view', url: 'https://example.com/docs/api' },
