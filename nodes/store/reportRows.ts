@@ -121,9 +121,14 @@ ORDER BY h.handed_off_at, h.lead_key, h.event_key`;
 const FIRST = select(PAGE_FIRST);
 const NEXT = select(PAGE_NEXT);
 const WHOLE = select(PERIOD, true);
-/** The join for hand-offs of one lead named by key: what a write computes again. */
+/**
+ * The join for hand-offs named by (lead, key) pairs in one scope: what a write computes again. The
+ * pairs come as a VALUES list joined on the hand-offs' primary key, so a batch of 200 assignments
+ * is one statement, not one per lead.
+ */
 const forHandoffs = (count: number) =>
-	select(`SELECT ${PAGE_COLUMNS} FROM lh.handoffs p WHERE p.scope = $1 AND p.lead_key = $2 AND p.event_key IN (${Array.from({ length: count }, (_, i) => `$${i + 3}`).join(', ')})`);
+	select(`WITH k (lead_key, event_key) AS (VALUES ${Array.from({ length: count }, (_, i) => `($${2 * i + 2}, $${2 * i + 3})`).join(', ')})
+	SELECT ${PAGE_COLUMNS} FROM k JOIN lh.handoffs p ON p.scope = $1 AND p.lead_key = k.lead_key AND p.event_key = k.event_key`);
 
 function num(value: number | string | null): number | undefined {
 	if (value === null) return undefined;
@@ -187,8 +192,30 @@ export const REPORT_ROWS_TABLE = `CREATE TABLE lh.report_rows (
 
 /** Rows per upsert: 5 parameters each. */
 const ROWS_PER_UPSERT = 200;
-/** Hand-offs per statement when they are named by key (an SLA batch). */
+/** Leads or hand-off keys per lookup statement (an SLA batch names many). */
 const KEYS_PER_STATEMENT = 500;
+/** (lead, key) pairs per join statement: 2 parameters each. */
+const PAIRS_PER_STATEMENT = 250;
+
+function chunks<T>(all: T[], size: number): T[][] {
+	const out: T[][] = [];
+	for (let start = 0; start < all.length; start += size) out.push(all.slice(start, start + size));
+	return out;
+}
+
+/** `$from, $from+1, ...`: `count` numbered placeholders. */
+const placeholders = (count: number, from: number) => Array.from({ length: count }, (_, i) => `$${i + from}`).join(', ');
+
+/** Distinct values at `index` of each target, grouped by the target's scope. */
+function groupByScope(targets: Iterable<[string, string, unknown]>, index: 1 | 2 = 1): Map<string, string[]> {
+	const byScope = new Map<string, Set<string>>();
+	for (const target of targets) {
+		const values = byScope.get(target[0]) ?? new Set<string>();
+		values.add(target[index] as string);
+		byScope.set(target[0], values);
+	}
+	return new Map([...byScope].map(([scope, values]) => [scope, [...values]]));
+}
 
 /** Stores rows the join computed, as the report reads them. */
 async function keep(tx: Queryable, rows: Iterable<Row>): Promise<void> {
@@ -273,43 +300,41 @@ export class ReportChanges {
 		for (const [scope, leadKey, handoffKey] of this.dropped.values()) {
 			await tx.run('DELETE FROM lh.report_rows WHERE scope = $1 AND handoff_key = $2 AND lead_key = $3', [scope, handoffKey, leadKey]);
 		}
-		// The named hand-offs that exist, found by cheap index lookups (most writes name none: an
-		// activity before any hand-off, an assignment or timer before its hand-off); the join, whose
-		// plan is costly, then runs for those alone, one statement per lead.
-		const found = new Map<string, { scope: string; leadKey: string; keys: Set<string> }>();
-		const add = (scope: string, rows: Array<{ lead_key: string; event_key: string }>) => {
-			for (const { lead_key: leadKey, event_key: key } of rows) {
-				const id = JSON.stringify([scope, leadKey]);
-				const lead = found.get(id) ?? { scope, leadKey, keys: new Set<string>() };
-				lead.keys.add(key);
-				found.set(id, lead);
-			}
+		// The hand-offs whose rows are computed again, as (lead, key) pairs per scope: those named,
+		// and those found for a lead or a timer's key by index lookups in batches. The join then runs
+		// once per batch of pairs; a pair with no hand-off (an assignment or timer before its
+		// hand-off) joins to nothing.
+		const pairs = new Map<string, Map<string, [leadKey: string, handoffKey: string]>>();
+		const add = (scope: string, leadKey: string, handoffKey: string) => {
+			const inScope = pairs.get(scope) ?? new Map<string, [string, string]>();
+			inScope.set(JSON.stringify([leadKey, handoffKey]), [leadKey, handoffKey]);
+			pairs.set(scope, inScope);
 		};
-		for (const [scope, leadKey, since] of this.leads.values()) {
-			// The lead's hand-offs by key (a lead has few), filtered here: on its time, SQLite would range over the scope's.
-			const handed = await tx.all<{ lead_key: string; event_key: string; handed_off_at: number | string }>(
-				'SELECT lead_key, event_key, handed_off_at FROM lh.handoffs WHERE scope = $1 AND lead_key = $2',
-				[scope, leadKey],
-			);
-			add(scope, handed.filter((h) => Number(h.handed_off_at) >= since));
+		for (const [scope, leadKey, handoffKey] of this.handoffs.values()) add(scope, leadKey, handoffKey);
+		const since = new Map<string, number>();
+		for (const [scope, leadKey, from] of this.leads.values()) since.set(JSON.stringify([scope, leadKey]), from);
+		for (const [scope, leadKeys] of groupByScope(this.leads.values())) {
+			for (const chunk of chunks(leadKeys, KEYS_PER_STATEMENT)) {
+				// A lead's hand-offs by key (a lead has few), filtered on time here: on its time, SQLite would range over the scope's.
+				const handed = await tx.all<{ lead_key: string; event_key: string; handed_off_at: number | string }>(
+					`SELECT lead_key, event_key, handed_off_at FROM lh.handoffs WHERE scope = $1 AND lead_key IN (${placeholders(chunk.length, 2)})`,
+					[scope, ...chunk],
+				);
+				for (const h of handed) {
+					if (Number(h.handed_off_at) >= (since.get(JSON.stringify([scope, h.lead_key])) ?? Number.MAX_SAFE_INTEGER)) add(scope, h.lead_key, h.event_key);
+				}
+			}
 		}
-		for (const [scope, leadKey, handoffKey] of this.handoffs.values()) {
-			add(scope, await tx.all('SELECT lead_key, event_key FROM lh.handoffs WHERE scope = $1 AND lead_key = $2 AND event_key = $3', [scope, leadKey, handoffKey]));
-		}
-		const byScope = new Map<string, string[]>();
-		for (const [scope, , handoffKey] of this.keys.values()) byScope.set(scope, [...(byScope.get(scope) ?? []), handoffKey]);
-		for (const [scope, keys] of byScope) {
-			for (let start = 0; start < keys.length; start += KEYS_PER_STATEMENT) {
-				const chunk = keys.slice(start, start + KEYS_PER_STATEMENT);
-				add(scope, await tx.all(`SELECT lead_key, event_key FROM lh.handoffs WHERE scope = $1 AND event_key IN (${chunk.map((_, i) => `$${i + 2}`).join(', ')})`, [scope, ...chunk]));
+		for (const [scope, handoffKeys] of groupByScope(this.keys.values(), 2)) {
+			for (const chunk of chunks(handoffKeys, KEYS_PER_STATEMENT)) {
+				const handed = await tx.all<{ lead_key: string; event_key: string }>(`SELECT lead_key, event_key FROM lh.handoffs WHERE scope = $1 AND event_key IN (${placeholders(chunk.length, 2)})`, [scope, ...chunk]);
+				for (const h of handed) add(scope, h.lead_key, h.event_key);
 			}
 		}
 		const rows: Row[] = [];
-		for (const { scope, leadKey, keys } of found.values()) {
-			const all = [...keys];
-			for (let start = 0; start < all.length; start += KEYS_PER_STATEMENT) {
-				const chunk = all.slice(start, start + KEYS_PER_STATEMENT);
-				rows.push(...(await tx.all<Row>(forHandoffs(chunk.length), [scope, leadKey, ...chunk])));
+		for (const [scope, inScope] of pairs) {
+			for (const chunk of chunks([...inScope.values()], PAIRS_PER_STATEMENT)) {
+				rows.push(...(await tx.all<Row>(forHandoffs(chunk.length), [scope, ...chunk.flat()])));
 			}
 		}
 		await keep(tx, rows);
