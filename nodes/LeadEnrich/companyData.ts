@@ -74,8 +74,9 @@ async function lookup(deps: CompanyLookupDeps, domain: string): Promise<Firmogra
 			if (cached?.status === 'found') return { status: 'found', data: cached.data, source: `${provider.name} (cached)` };
 			if (cached?.status === 'notFound') return { status: 'notFound', reason: `${provider.name} knows no company at ${domain} (cached answer)` };
 		} catch (error) {
-			// A cache that cannot be read costs a provider call, not the hand-off.
-			deps.warn(`Lead Enrich: reading cached company data for ${domain} failed, asking ${provider.name}: ${(error as Error).message}`);
+			// A cache that cannot be read costs a provider call, not the hand-off. The warning goes to
+			// n8n's log: it names no domain (a lead's email domain), and a store error's message names no lead.
+			deps.warn(`Lead Enrich: reading cached company data failed, asking ${provider.name}: ${(error as Error).message}`);
 		}
 	}
 	const fetchedAt = deps.now();
@@ -89,7 +90,7 @@ async function lookup(deps: CompanyLookupDeps, domain: string): Promise<Firmogra
 				expiresAt: fetchedAt + provider.cacheTtlMs,
 			});
 		} catch (error) {
-			deps.warn(`Lead Enrich: caching company data for ${domain} failed: ${(error as Error).message}`);
+			deps.warn(`Lead Enrich: caching company data failed: ${(error as Error).message}`);
 		}
 	}
 	return outcome;

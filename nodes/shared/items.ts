@@ -5,6 +5,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { LeadDataError, ProtocolError } from '../engine/common/errors';
+import { StoreError } from '../store/errors';
 
 /** Wraps an engine error for n8n: names the item, and keeps the field and expectation. */
 export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: number): NodeOperationError {
@@ -18,8 +19,9 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex?: 
 	const where = itemIndex === undefined ? '' : `Item ${itemIndex}: `;
 	return new NodeOperationError(ctx.getNode(), `${where}${message}`, {
 		itemIndex,
-		// The value goes in the description, which n8n shows but does not log.
-		description: error instanceof LeadDataError ? `The field "${error.field}" of item ${itemIndex} must be ${error.expected}; it is ${error.shown}.` : undefined,
+		// The value goes in the description, which n8n shows but does not log; so do the lead's
+		// key and the hand-off's key a store error names.
+		description: error instanceof LeadDataError ? `The field "${error.field}" of item ${itemIndex} must be ${error.expected}; it is ${error.shown}.` : error instanceof StoreError ? error.description : undefined,
 	});
 }
 

@@ -23,7 +23,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
-import { StoreError } from './errors';
+import { leadValues, StoreError } from './errors';
 import { assignLead } from './handoffs';
 import { lockRepRows, windowCount, type Period, type RepRow } from './repLoads';
 import { ReportChanges } from './reportRows';
@@ -220,7 +220,11 @@ class Batch<T extends SlaTimerRecord> {
 		for (const c of seen) {
 			const key = keyOf(c.leadKey, c.eventKey);
 			const record = claimed.has(key) ? this.outcomes.get(first.get(key)!)!.record : stored.get(key);
-			if (!record) throw new StoreError('unknown', `The assignment of event "${c.eventKey}" of lead "${c.leadKey}" vanished while it was being read in ${this.driver.location}.`);
+			if (!record) {
+				throw new StoreError('unknown', `The stored assignment of request ${c.index + 1} (an event assigned before) vanished while it was being read in ${this.driver.location}.`, {
+					description: leadValues({ lead: c.leadKey, event: c.eventKey }),
+				});
+			}
 			this.outcomes.set(c.index, { status: 'duplicate', record });
 		}
 		return this.requests.map((c) => this.outcomes.get(c.index)!);

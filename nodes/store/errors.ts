@@ -20,15 +20,34 @@ export type StoreErrorCode =
 	| 'closed'
 	| 'unknown';
 
+/**
+ * A store failure. `message` names the operation, the field and what was expected, never a
+ * lead's key or field values: n8n logs a failed node's message, and lead keys are usually email
+ * addresses. The values that identify the lead (its key, the hand-off's key) go in
+ * `description`, which the node shows in its error's description and n8n does not log.
+ */
 export class StoreError extends Error {
+	readonly description?: string;
+
 	constructor(
 		readonly code: StoreErrorCode,
 		message: string,
-		options?: { cause?: unknown },
+		options?: { cause?: unknown; description?: string },
 	) {
-		super(message, options);
+		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
 		this.name = 'StoreError';
+		if (options?.description !== undefined) this.description = options.description;
 	}
+}
+
+/** Where a failure concerns a lead: its values, for an error's description (never its message). */
+export function leadValues(values: { scope?: string; lead?: string; handoff?: string; event?: string }): string {
+	const parts: string[] = [];
+	if (values.lead !== undefined) parts.push(`lead "${values.lead}"`);
+	if (values.handoff !== undefined) parts.push(`hand-off "${values.handoff}"`);
+	if (values.event !== undefined) parts.push(`event "${values.event}"`);
+	if (values.scope !== undefined) parts.push(`scope "${values.scope}"`);
+	return parts.length ? `It concerns ${parts.join(', ')}.` : '';
 }
 
 const CREDENTIAL = 'the "Lead Handoff Store" credential';

@@ -13,6 +13,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
+import { leadValues } from './errors';
 import { ReportChanges } from './reportRows';
 import { changeSlaTimersIn } from './sla';
 import type {
@@ -147,7 +148,7 @@ async function findLinks(tx: Queryable, scope: string, leadKey: string | undefin
 				params,
 			)
 		)[0];
-		if (!found && leadKey === undefined) throw invalid(`No hand-off "${handoffKey}" in scope "${scope}", and no lead key was given to file the outcome under.`);
+		if (!found && leadKey === undefined) throw invalid('The outcome names a hand-off key the store does not know, and no lead key was given to file the outcome under.', leadValues({ handoff: handoffKey, scope }));
 	} else if (leadKey !== undefined) {
 		// The lead's hand-off the event came after; the first one, when it came before them all (clocks differ).
 		[found] = await tx.all(

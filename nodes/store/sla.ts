@@ -23,7 +23,7 @@
  */
 import type { Driver, Queryable } from './dialect';
 import { checkKey, checkTime, invalid, toJson } from './checks';
-import { StoreError } from './errors';
+import { leadValues, StoreError } from './errors';
 import { adjustOpen, lockAndLoadReps, lockRep } from './handoffs';
 import { countIn } from './repLoads';
 import { ReportChanges } from './reportRows';
@@ -86,24 +86,26 @@ async function lockTouches(tx: Queryable, scope: string, handoffKey: string | un
 }
 
 function checkRecord<T extends SlaTimerRecord>(timer: T, expected: { scope: string; handoffKey: string; leadKey: string }, what: string): T {
-	if (typeof timer !== 'object' || timer === null) throw invalid(`${what} must be an object.`);
+	// The keys identify a lead (the lead key is usually an email address): description only.
+	const values = leadValues({ lead: expected.leadKey, handoff: expected.handoffKey, scope: expected.scope });
+	if (typeof timer !== 'object' || timer === null) throw invalid(`${what} must be an object.`, values);
 	if (timer.scope !== expected.scope || timer.handoffKey !== expected.handoffKey || timer.leadKey !== expected.leadKey) {
-		throw invalid(`${what} must keep its scope, hand-off key and lead key ("${expected.scope}", "${expected.handoffKey}", "${expected.leadKey}").`);
+		throw invalid(`${what} must keep its scope, hand-off key and lead key.`, values);
 	}
-	if (!STATUSES.has(timer.status)) throw invalid(`${what}: status must be one of ${[...STATUSES].join(', ')}, got ${String(timer.status)}.`);
-	checkKey(timer.tier, `${what}: tier`);
-	checkKey(timer.policyKey, `${what}: policy key`);
-	if (timer.ownerId !== undefined) checkKey(timer.ownerId, `${what}: owner id`);
-	if (timer.team !== undefined) checkKey(timer.team, `${what}: team`);
-	checkTime(timer.startedAt, `${what}: startedAt`);
-	checkTime(timer.dueAt, `${what}: dueAt`);
-	if (timer.closedAt !== undefined) checkTime(timer.closedAt, `${what}: closedAt`);
-	if (RUNNING.has(timer.status) === (timer.closedAt !== undefined)) throw invalid(`${what}: a ${timer.status} timer must ${RUNNING.has(timer.status) ? 'not ' : ''}have closedAt.`);
-	if (!Array.isArray(timer.schedule)) throw invalid(`${what}: schedule must be a list.`);
+	if (!STATUSES.has(timer.status)) throw invalid(`${what}: status must be one of ${[...STATUSES].join(', ')}.`, values);
+	checkKey(timer.tier, `${what}: tier`, values);
+	checkKey(timer.policyKey, `${what}: policy key`, values);
+	if (timer.ownerId !== undefined) checkKey(timer.ownerId, `${what}: owner id`, values);
+	if (timer.team !== undefined) checkKey(timer.team, `${what}: team`, values);
+	checkTime(timer.startedAt, `${what}: startedAt`, values);
+	checkTime(timer.dueAt, `${what}: dueAt`, values);
+	if (timer.closedAt !== undefined) checkTime(timer.closedAt, `${what}: closedAt`, values);
+	if (RUNNING.has(timer.status) === (timer.closedAt !== undefined)) throw invalid(`${what}: a ${timer.status} timer must ${RUNNING.has(timer.status) ? 'not ' : ''}have closedAt.`, values);
+	if (!Array.isArray(timer.schedule)) throw invalid(`${what}: schedule must be a list.`, values);
 	timer.schedule.forEach((s, i) => {
-		checkKey(s?.stage, `${what}: schedule ${i + 1} stage`);
-		checkTime(s.dueAt, `${what}: schedule ${i + 1} dueAt`);
-		if (i > 0 && s.dueAt < timer.schedule[i - 1].dueAt) throw invalid(`${what}: the schedule must be in firing order.`);
+		checkKey(s?.stage, `${what}: schedule ${i + 1} stage`, values);
+		checkTime(s.dueAt, `${what}: schedule ${i + 1} dueAt`, values);
+		if (i > 0 && s.dueAt < timer.schedule[i - 1].dueAt) throw invalid(`${what}: the schedule must be in firing order.`, values);
 	});
 	return timer;
 }
@@ -388,14 +390,15 @@ export async function startPreparedSlaTimers<T extends SlaTimerRecord>(tx: Query
 		if (byHandoff !== undefined) keptContacts.push({ at: byHandoff, byHandoff: true });
 		if (byLead !== undefined) keptContacts.push({ at: byLead, byHandoff: false });
 		const decision = decide({ kept: keptContacts, running: lead.map((r) => r.timer) });
-		const timer = checkRecord(decision.timer, { scope, handoffKey, leadKey }, `The new SLA timer "${handoffKey}"`);
-		if (timer.policyKey !== policyKey) throw invalid(`The new SLA timer "${handoffKey}" runs on policy "${timer.policyKey}", not the "${policyKey}" given.`);
+		const timer = checkRecord(decision.timer, { scope, handoffKey, leadKey }, 'The new SLA timer');
+		const values = leadValues({ lead: leadKey, handoff: handoffKey, scope });
+		if (timer.policyKey !== policyKey) throw invalid(`The new SLA timer runs on policy "${timer.policyKey}", not the "${policyKey}" given.`, values);
 		const others: T[] = [];
 		for (const other of decision.others ?? []) {
 			const at = lead.findIndex((r) => r.timer.handoffKey === other?.handoffKey);
-			if (at < 0) throw invalid(`The start of "${handoffKey}" may change only its lead's running timers, not "${String(other?.handoffKey)}".`);
+			if (at < 0) throw invalid("The start of an SLA timer may change only its lead's running timers, not another timer.", `${values} The other timer's hand-off key is ${JSON.stringify(String(other?.handoffKey))}.`);
 			const found = lead[at];
-			checkRecord(other, found.timer, `The SLA timer "${other.handoffKey}"`);
+			checkRecord(other, found.timer, "A running timer of the lead");
 			if (found.stored) {
 				const first = changed.get(other.handoffKey)?.before ?? found.timer;
 				changed.set(other.handoffKey, { before: first, after: other, assignmentKey: found.assignmentKey });
@@ -514,7 +517,7 @@ export async function changeSlaTimersIn<T extends SlaTimerRecord>(
 			timers.push({ before, after: before, changed: false });
 			continue;
 		}
-		checkRecord(after, before, `The SLA timer "${before.handoffKey}"`);
+		checkRecord(after, before, 'The changed SLA timer');
 		const key = await moveLoad(tx, report, before, after, row.assignment_key, at);
 		await writeTimer(tx, report, after, key, options.now);
 		timers.push({ before, after, changed: true });
@@ -572,7 +575,7 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 		// A held stage fires whatever the decision: the timer moves on past it, reassigned or not.
 		const after = decision.timer ?? (firing ? before : undefined);
 		if (after === undefined || (after === before && !firing)) return { status: 'unchanged', before, after: before };
-		checkRecord(after, before, `The SLA timer "${handoffKey}"`);
+		checkRecord(after, before, 'The reassigned SLA timer');
 		if (after.ownerId !== undefined && !reps.some((r) => r.id === after.ownerId)) await lockRep(tx, scope, after.ownerId);
 		if (team !== undefined && decision.nextCounter !== undefined) {
 			const next = decision.nextCounter;
@@ -631,7 +634,7 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 				// Fire the stages before the held one; lease the held one, left first in the schedule.
 				const stage = step.due[held];
 				if (before.schedule[held]?.stage !== stage.stage || before.schedule[held].dueAt !== stage.dueAt) {
-					throw invalid(`The SLA timer "${before.handoffKey}": a poll must fire the stages of its schedule in order.`);
+					throw invalid('An SLA timer of the poll: a poll must fire the stages of its schedule in order.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
 				}
 				const leased = firstFired(before, held);
 				const until = now + hold!.leaseMs;
@@ -639,9 +642,9 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 				claims.push({ timer: leased, policy: policies.get(row.policy_key)!, due: step.due.slice(0, held), firedAt: now, held: { stage, until } });
 				continue;
 			}
-			const after = checkRecord(step.timer, before, `The SLA timer "${before.handoffKey}"`);
+			const after = checkRecord(step.timer, before, 'An SLA timer of the poll');
 			const [nextStage, nextDueAt] = nextOf(after);
-			if (nextDueAt !== null && nextDueAt <= now) throw invalid(`The SLA timer "${before.handoffKey}" still has a stage due at the poll time after the poll.`);
+			if (nextDueAt !== null && nextDueAt <= now) throw invalid('An SLA timer of the poll still has a stage due at the poll time after the poll.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
 			if (onlyFired(before, after, step.due.length)) moved.push([before.handoffKey, nextStage, nextDueAt]);
 			else rewritten.push({ timer: after, assignmentKey: row.assignment_key });
 			claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });

@@ -5,6 +5,7 @@
  */
 import type { Driver } from './dialect';
 import { checkKey, checkNumber, checkTime, invalid, toJson } from './checks';
+import { leadValues } from './errors';
 import { assignLeads } from './assignBatch';
 import * as changes from './changes';
 import * as handoffs from './handoffs';
@@ -76,10 +77,12 @@ export class SqlHandoffStore implements HandoffStore {
 		// The earliest activity that may be a first touch (it has a source or campaign).
 		let touchAt: number | undefined;
 		activities.forEach((activity, index) => {
-			const what = `Activity ${index + 1} of lead "${leadKey}"`;
-			if (typeof activity !== 'object' || activity === null) throw invalid(`${what} must be an object.`);
-			const key = checkKey(activity.key, `${what}: key`);
-			const row = [key, checkKey(activity.type, `${what}: type`), checkTime(activity.at, `${what}: at`), toJson(activity.data, `${what}: data`)];
+			// The lead key (usually an email address) goes in the description, never in the message.
+			const what = `Activity ${index + 1} of the lead`;
+			const values = leadValues({ lead: leadKey });
+			if (typeof activity !== 'object' || activity === null) throw invalid(`${what} must be an object.`, values);
+			const key = checkKey(activity.key, `${what}: key`, values);
+			const row = [key, checkKey(activity.type, `${what}: type`, values), checkTime(activity.at, `${what}: at`, values), toJson(activity.data, `${what}: data`, values)];
 			if (!rows.has(key)) rows.set(key, row);
 			if (FIRST_TOUCH_FIELDS.some((field) => activity.data[field] !== undefined && activity.data[field] !== null)) touchAt = Math.min(touchAt ?? activity.at, activity.at);
 		});
