@@ -8,7 +8,7 @@ import {
 
 import { LeadDataError } from '../engine/common/errors';
 import { leadKeyOf } from '../engine/scoring';
-import { ALL_SCOPES, type HandoffRelease, type HandoffState } from '../store';
+import { ALL_SCOPES, type HandoffRelease, type HandoffState, type HandoffStore } from '../store';
 import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { storeScopeOf, storeScopeOption } from '../shared/leadInput';
@@ -31,8 +31,8 @@ export class LeadHandoffData implements INodeType {
 		icon: { light: 'file:leadHandoffData.svg', dark: 'file:leadHandoffData.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ { erase: "Erase lead", release: "Release hand-off" }[$parameter["operation"]] || "Get lead history" }}',
-		description: "Reads what the lead hand-off store keeps about a lead, releases its hand-off, or erases it for a privacy request",
+		subtitle: '={{ { erase: "Erase lead", release: "Release hand-off", confirmDelivery: "Confirm delivery" }[$parameter["operation"]] || "Get lead history" }}',
+		description: "Reads what the lead hand-off store keeps about a lead, confirms its hand-off's messages were sent, releases its hand-off, or erases it for a privacy request",
 		defaults: { name: 'Lead Handoff Data' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
@@ -44,6 +44,13 @@ export class LeadHandoffData implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
+					{
+						name: 'Confirm Delivery',
+						value: 'confirmDelivery',
+						description:
+							"Record that the hand-off's messages (CRM task, Slack, email, SMS) were sent, so Tier Router's Resend Until Delivery Confirmed does not send them again on a redelivered event. Put it after the message steps. Each item passes through with a delivery field.",
+						action: 'Confirm delivery',
+					},
 					{
 						name: 'Get Lead History',
 						value: 'getHistory',
@@ -73,6 +80,15 @@ export class LeadHandoffData implements INodeType {
 				default: '={{ $json.email }}',
 				required: true,
 				description: 'The lead as Lead Score filed it: its email address (compared without case) or CRM record ID',
+			},
+			{
+				displayName: 'Event Key',
+				name: 'eventKey',
+				type: 'string',
+				default: '={{ $json.routing?.eventKey ?? "" }}',
+				displayOptions: { show: { operation: ['confirmDelivery'] } },
+				description:
+					"The hand-off's event key, as Tier Router gives it in routing.eventKey. Empty (a lead that was not routed to an owner, e.g. below the gate): the item passes through with nothing to confirm.",
 			},
 			{
 				displayName: 'Reason',
@@ -148,11 +164,12 @@ export class LeadHandoffData implements INodeType {
 			1,
 			async () => ({
 				store: await openStoreFor(this),
-				operation: this.getNodeParameter('operation', 0) as 'getHistory' | 'erase' | 'release',
+				operation: this.getNodeParameter('operation', 0) as 'getHistory' | 'erase' | 'release' | 'confirmDelivery',
 				everyScope: this.getNodeParameter('eraseIn', 0, 'allScopes') === 'allScopes',
 				scope: storeScopeOf((this.getNodeParameter('options', 0, {}) as { scope?: unknown }).scope),
 			}),
-			async (_item, i, { store, operation, everyScope, scope }) => {
+			async (item, i, { store, operation, everyScope, scope }) => {
+				if (operation === 'confirmDelivery') return { output: 0, json: { ...item.json, delivery: await confirmDelivery(this, store, i, scope) } };
 				const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
 				if (operation === 'erase') {
 					const { deleted } = await store.eraseLead(everyScope ? ALL_SCOPES : scope, leadKey);
@@ -196,6 +213,20 @@ export class LeadHandoffData implements INodeType {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Confirm Delivery on one item: the store keeps the first confirmation of the hand-off. */
+async function confirmDelivery(ctx: IExecuteFunctions, store: HandoffStore, i: number, scope: string) {
+	const given = ctx.getNodeParameter('eventKey', i, '');
+	if (given !== undefined && given !== null && typeof given !== 'string') throw new LeadDataError('Event Key', "the hand-off's event key as text (routing.eventKey), or empty", given);
+	const eventKey = (given ?? '').trim();
+	if (eventKey === '') return { confirmed: false, status: 'nothingToConfirm', note: 'No event key: the lead was not routed to an owner, so there are no hand-off messages to confirm.' };
+	const leadKey = leadKeyOf(ctx.getNodeParameter('leadKey', i));
+	const outcome = await store.confirmDelivery(scope, leadKey, eventKey, clock.now());
+	if (outcome.status === 'noAssignment') {
+		return { confirmed: false, status: 'noAssignment', eventKey, note: 'No assignment of this event in this store scope (never assigned, a test run that kept nothing, released or erased): nothing was recorded.' };
+	}
+	return { confirmed: true, status: outcome.status, eventKey, deliveredAt: iso(outcome.deliveredAt) };
+}
 
 /** The hand-off sales has now, if any (the gate's fire-once state). */
 function currentHandoff(state: HandoffState | undefined) {

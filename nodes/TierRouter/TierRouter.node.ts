@@ -67,7 +67,7 @@ export class TierRouter implements INodeType {
 			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
 				if (!protocol) throw protocolError;
-				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string; startSlaTimer?: boolean };
+				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string; startSlaTimer?: boolean; resendUntilDelivered?: boolean };
 				const router = compileRouter(protocol, { zone });
 				// The ladder is checked whether timers start or not: a mistake in it shows at once.
 				const timers = planSlaTimers(router, protocol);
@@ -77,10 +77,11 @@ export class TierRouter implements INodeType {
 					timers: options.startSlaTimer === false ? undefined : timers,
 					reader: leadReader(options, zone),
 					outputField: options.outputField || 'routing',
+					resend: options.resendUntilDelivered === true,
 					store: await run.use(await openStoreFor(this)),
 				};
 			},
-			async (item, i, { router, plan, timers, reader, outputField, store }, together: (request: OwnerRequest) => Promise<AssignedOwner>) => {
+			async (item, i, { router, plan, timers, reader, outputField, resend, store }, together: (request: OwnerRequest) => Promise<AssignedOwner>) => {
 				const lead = item.json;
 				const leadKey = reader.leadKey(this.getNodeParameter('leadKey', i));
 				const { at: now, live } = reader.asOf(lead, this.getNodeParameter('options.evaluateAt', i, ''));
@@ -97,12 +98,21 @@ export class TierRouter implements INodeType {
 					dueAt: tier.dueAt === undefined ? null : new Date(tier.dueAt).toISOString(),
 					dueAtLocal: tier.dueAt === undefined ? null : DateTime.fromMillis(tier.dueAt, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'"),
 				};
+				let dueAt = tier.dueAt;
 				if (tier.assign) {
 					const eventKey = reader.eventKey(lead, this.getNodeParameter('options.eventKey', i, ''), [outputField, 'handoff']);
 					const policy = timers?.policyFor(tier);
 					const sla = timers && policy ? { policy, tier: tier.name, details: (record: Parameters<typeof timers.details>[1]) => timers.details(lead, record) } : undefined;
-					const { owner, duplicate, assignedAt, slaTimer, slaMessage } = await together(ownerRequest(plan, { lead, keys: { scope: reader.scope, leadKey, eventKey }, now, ...(sla ? { sla } : {}) }));
+					const assigned = await together(
+						ownerRequest(plan, { lead, keys: { scope: reader.scope, leadKey, eventKey }, now, ...(sla ? { sla } : {}), ...(tier.dueAt === undefined ? {} : { dueAt: tier.dueAt }) }),
+					);
+					const { owner, assignedAt, slaTimer, slaMessage } = assigned;
+					// A redelivered event whose messages were never confirmed sent (its run died before
+					// Confirm Delivery): it goes to its tier again, same owner, no new turn, load or timer.
+					const redelivery = resend && assigned.duplicate && assigned.deliveredAt === undefined && assigned.closedAt === undefined;
+					const duplicate = assigned.duplicate && !redelivery;
 					Object.assign(routing, {
+						eventKey,
 						ownerId: owner.ownerId ?? null,
 						owner: owner.owner ?? null,
 						queue: owner.queue ?? null,
@@ -112,7 +122,18 @@ export class TierRouter implements INodeType {
 						skipped: owner.skipped,
 						assignedAt: new Date(assignedAt).toISOString(),
 						...(duplicate ? { duplicate: true } : {}),
+						...(redelivery ? { redelivery: true } : {}),
+						...(assigned.duplicate && assigned.deliveredAt !== undefined ? { deliveredAt: new Date(assigned.deliveredAt).toISOString() } : {}),
 					});
+					if (redelivery) {
+						// Sent again with the due time the messages were first made with.
+						const first = assigned.firstDueAt ?? (await store.getSlaTimer<SlaTimer>(reader.scope, eventKey))?.timer.dueAt;
+						if (first !== undefined) {
+							dueAt = first;
+							routing.dueAt = new Date(first).toISOString();
+							routing.dueAtLocal = DateTime.fromMillis(first, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'");
+						}
+					}
 					if (!timers) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: 'Start SLA Timer is off in the Options', handoffKey: eventKey }, router.calendar.zone);
 					else if (!policy) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: `The tier "${tier.name}" has no SLA`, handoffKey: eventKey }, router.calendar.zone);
 					else if (slaTimer) routing.slaTimer = slaTimerOutput(slaTimer, router.calendar.zone, slaMessage);
@@ -125,7 +146,7 @@ export class TierRouter implements INodeType {
 					}
 				}
 				// The prospect's instant answer to a demo or sales request: who, and by the SLA's due time.
-				routing.autoReply = (renderAutoReply({ activities, now, live, dueAt: tier.dueAt, zone: router.calendar.zone, email: lead.email, firstName: lead.firstName, owner: routing.owner as IDataObject | null | undefined }) ?? null) as IDataObject | null;
+				routing.autoReply = (renderAutoReply({ activities, now, live, dueAt, zone: router.calendar.zone, email: lead.email, firstName: lead.firstName, owner: routing.owner as IDataObject | null | undefined }) ?? null) as IDataObject | null;
 				// Ready for a Slack message: lead data escaped, the no-owner case in words.
 				routing.slackText = routingSlackText(typeof lead.email === 'string' && lead.email ? lead.email : leadKey, routing as unknown as RoutingForSlack, handoffReasons(lead));
 				// A redelivered event: its rep was told the first time, so it goes to no tier (version 1: its tier, marked duplicate).

@@ -45,6 +45,12 @@ export interface AssignedOwner {
 	/** True when the event was assigned before: the first owner, nothing moved. */
 	duplicate: boolean;
 	assignedAt: number;
+	/** A redelivered event's: when its messages were confirmed sent, if they were. */
+	deliveredAt?: number;
+	/** A redelivered event's: when its assignment closed (recycled, reassigned), if it did. */
+	closedAt?: number;
+	/** The due time the assignment was made with (assignments made since the router keeps it). */
+	firstDueAt?: number;
 	/** The hand-off's SLA timer, when one was to start: started, or a duplicate (the hand-off has one). */
 	slaTimer?: SlaStartOutcome<SlaTimer>;
 	/** What the engine said of the start ("Started: 1 h of business time to a first contact, due ..."). */
@@ -81,6 +87,8 @@ export interface OwnerToAssign {
 	keys: { scope: string; leadKey: string; eventKey: string };
 	now: number;
 	sla?: TimerToStart;
+	/** The tier's due time, kept with the assignment: a redelivery that sends the messages again shows it. */
+	dueAt?: number;
 }
 
 /** The store's request for a lead, and what the engine said of its timer's start once decided. */
@@ -90,7 +98,7 @@ export interface OwnerRequest {
 }
 
 /** Reads the lead's team and reps (a bad lead throws here, on its own item). */
-export function ownerRequest(plan: AssignmentPlan, { lead, keys, now, sla }: OwnerToAssign): OwnerRequest {
+export function ownerRequest(plan: AssignmentPlan, { lead, keys, now, sla, dueAt }: OwnerToAssign): OwnerRequest {
 	const choice = plan.router.teamFor(lead);
 	const team = choice.kind === 'team' && choice.team ? choice.team : undefined;
 	const repIds = new Set([...(team ? (plan.members.get(team) ?? []) : []), ...(choice.kind === 'namedAccount' ? [choice.owner] : []), ...plan.extraOwners]);
@@ -104,7 +112,7 @@ export function ownerRequest(plan: AssignmentPlan, { lead, keys, now, sla }: Own
 			...(owner.queue === undefined ? {} : { queue: owner.queue }),
 			...(owner.team === undefined ? {} : { team: owner.team }),
 			...(owner.cursor && owner.cursor.team === team ? { nextCounter: owner.cursor.next } : {}),
-			details: { owner: owner as unknown as Record<string, unknown> },
+			details: { owner: owner as unknown as Record<string, unknown>, ...(dueAt === undefined ? {} : { dueAt }) },
 		};
 	};
 	const input = { ...keys, at: now, ...(team ? { team } : {}), reps };
@@ -133,6 +141,9 @@ function assigned(outcome: AssignmentOutcome & { slaTimer?: SlaStartOutcome<SlaT
 		owner: outcome.record.details.owner as unknown as OwnerResult,
 		duplicate: outcome.status === 'duplicate',
 		assignedAt: outcome.record.at,
+		...(outcome.record.deliveredAt === undefined ? {} : { deliveredAt: outcome.record.deliveredAt }),
+		...(outcome.record.closedAt === undefined ? {} : { closedAt: outcome.record.closedAt }),
+		...(typeof outcome.record.details.dueAt === 'number' ? { firstDueAt: outcome.record.details.dueAt } : {}),
 		...(outcome.slaTimer ? { slaTimer: outcome.slaTimer } : {}),
 		...(slaMessage === undefined ? {} : { slaMessage }),
 	};

@@ -349,6 +349,14 @@ export const tierRouterProperties: INodeProperties[] = [
 				description:
 					'Whether a lead that gets an owner in a tier with an SLA starts its SLA timer, in the same transaction as the assignment: the SLA Breach Trigger escalates it by the Escalation Ladder, and SLA Timer\'s Mark Contacted stops it. A redelivered event starts nothing.',
 			},
+			{
+				displayName: 'Resend Until Delivery Confirmed',
+				name: 'resendUntilDelivered',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether a redelivered event whose hand-off was assigned but whose messages were never confirmed sent (Lead Handoff Data's Confirm Delivery, placed after your CRM, Slack and email steps) goes to its tier output again, with the same owner and due time and routing.redelivery set, so the messages go again when the run that assigned it died. No new owner, round-robin turn, load or SLA timer. Off: a redelivered event goes to Not Routed. Turn it on only with Confirm Delivery in the workflow, or every redelivery sends again.",
+			},
 		],
 	},
 ];

@@ -235,8 +235,18 @@ class Batch<T extends SlaTimerRecord> {
 		const leads = [...new Set(requests.map((c) => c.leadKey))];
 		for (let start = 0; start < leads.length; start += 500) {
 			const chunk = leads.slice(start, start + 500);
-			const rows = await this.tx.all<{ lead_key: string; event_key: string; team: string | null; rep_id: string | null; queue: string | null; assigned_at: number; details: unknown }>(
-				`SELECT lead_key, event_key, team, rep_id, queue, assigned_at, details FROM lh.assignments WHERE scope = $1 AND lead_key IN (${params(2, chunk.length)})`,
+			const rows = await this.tx.all<{
+				lead_key: string;
+				event_key: string;
+				team: string | null;
+				rep_id: string | null;
+				queue: string | null;
+				assigned_at: number;
+				details: unknown;
+				delivered_at: number | null;
+				closed_at: number | null;
+			}>(
+				`SELECT lead_key, event_key, team, rep_id, queue, assigned_at, details, delivered_at, closed_at FROM lh.assignments WHERE scope = $1 AND lead_key IN (${params(2, chunk.length)})`,
 				[this.scope, ...chunk],
 			);
 			for (const row of rows) {
@@ -249,6 +259,8 @@ class Batch<T extends SlaTimerRecord> {
 					...(row.queue === null ? {} : { queue: row.queue }),
 					at: Number(row.assigned_at),
 					details: this.driver.dialect.readJson(row.details),
+					...(row.delivered_at === null ? {} : { deliveredAt: Number(row.delivered_at) }),
+					...(row.closed_at === null ? {} : { closedAt: Number(row.closed_at) }),
 				});
 			}
 		}

@@ -18,6 +18,7 @@ import type {
 	AssignmentInput,
 	AssignmentOutcome,
 	AssignmentRecord,
+	DeliveryConfirmation,
 	HandoffDecider,
 	HandoffInput,
 	HandoffOutcome,
@@ -38,6 +39,8 @@ interface AssignmentRow {
 	queue: string | null;
 	assigned_at: number;
 	details: unknown;
+	delivered_at?: number | null;
+	closed_at?: number | null;
 }
 
 function toState(row: LeadRow | undefined): HandoffState | undefined {
@@ -158,6 +161,8 @@ function toRecord(scope: string, leadKey: string, eventKey: string, row: Assignm
 		...(row.queue === null ? {} : { queue: row.queue }),
 		at: Number(row.assigned_at),
 		details: driver.dialect.readJson(row.details),
+		...(row.delivered_at === null || row.delivered_at === undefined ? {} : { deliveredAt: Number(row.delivered_at) }),
+		...(row.closed_at === null || row.closed_at === undefined ? {} : { closedAt: Number(row.closed_at) }),
 	};
 }
 
@@ -186,7 +191,7 @@ export async function assignLead<X = never>(
 		);
 		if (claimed === 0) {
 			const [row] = await tx.all<AssignmentRow>(
-				'SELECT team, rep_id, queue, assigned_at, details FROM lh.assignments WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
+				'SELECT team, rep_id, queue, assigned_at, details, delivered_at, closed_at FROM lh.assignments WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
 				[scope, leadKey, eventKey],
 			);
 			return { status: 'duplicate', record: toRecord(scope, leadKey, eventKey, row, driver) };
@@ -238,6 +243,28 @@ export async function assignLead<X = never>(
 		// Last, after the work `then` did: the hand-off's report row takes its rep and team.
 		await new ReportChanges().handoff(scope, leadKey, eventKey).apply(tx, driver.dialect.kind);
 		return { status: 'assigned', record, ...done };
+	});
+}
+
+/**
+ * The hand-off's messages went: its assignment keeps the first time this is said. One statement
+ * sets it; a second reads what was there when nothing changed (confirmed before, or no assignment).
+ */
+export async function confirmDelivery(driver: Driver, scope: string, leadKey: string, eventKey: string, at: number): Promise<DeliveryConfirmation> {
+	const params = [checkKey(scope, 'Scope'), checkKey(leadKey, 'Lead key'), checkKey(eventKey, 'Event key')];
+	const time = checkTime(at, 'Delivery time');
+	return driver.transaction(async (tx) => {
+		const [set] = await tx.all<{ rep_id: string | null }>(
+			'UPDATE lh.assignments SET delivered_at = $4 WHERE scope = $1 AND lead_key = $2 AND event_key = $3 AND delivered_at IS NULL RETURNING rep_id',
+			[...params, time],
+		);
+		if (set) return { status: 'confirmed', deliveredAt: time, ...(set.rep_id === null ? {} : { repId: set.rep_id }) };
+		const [row] = await tx.all<{ rep_id: string | null; delivered_at: number | null }>(
+			'SELECT rep_id, delivered_at FROM lh.assignments WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
+			params,
+		);
+		if (!row || row.delivered_at === null) return { status: 'noAssignment' };
+		return { status: 'alreadyConfirmed', deliveredAt: Number(row.delivered_at), ...(row.rep_id === null ? {} : { repId: row.rep_id }) };
 	});
 }
 

@@ -469,6 +469,18 @@ export const MIGRATIONS: readonly Migration[] = [
 		],
 		leadTables: [],
 	},
+	{
+		version: 13,
+		name: "a hand-off's delivery: when its messages were confirmed sent",
+		statements: [
+			// Set once by Confirm Delivery (the first confirmation wins); NULL while the hand-off's
+			// messages are not known to have gone, so a redelivered event may send them again. On the
+			// assignment's row: erased, released and copied with it.
+			`ALTER TABLE lh.assignments ADD COLUMN delivered_at BIGINT`,
+		],
+		// A column of lh.assignments, which migration 1 lists: erasure deletes it with the row.
+		leadTables: [],
+	},
 ];
 
 /**

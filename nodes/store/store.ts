@@ -17,7 +17,7 @@ import { forgetAssignments } from './repLoads';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
-import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart } from './types';
+import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, DeliveryConfirmation } from './types';
 import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
@@ -330,6 +330,10 @@ export class SqlHandoffStore implements HandoffStore {
 
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number> {
 		return handoffs.closeAssignments(this.driver, scope, leadKey, at);
+	}
+
+	confirmDelivery(scope: string, leadKey: string, eventKey: string, at: number): Promise<DeliveryConfirmation> {
+		return handoffs.confirmDelivery(this.driver, scope, leadKey, eventKey, at);
 	}
 
 	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome> {

@@ -133,7 +133,17 @@ export interface AssignmentRecord {
 	queue?: string;
 	at: number;
 	details: Record<string, unknown>;
+	/** When the hand-off's messages were confirmed sent (`confirmDelivery`); read for a redelivered event. */
+	deliveredAt?: number;
+	/** When the assignment closed (recycled, reassigned); read for a redelivered event. */
+	closedAt?: number;
 }
+
+/** What `confirmDelivery` did: confirmed now, confirmed before (the first time is kept), or no such assignment. */
+export type DeliveryConfirmation =
+	| { status: 'confirmed'; deliveredAt: number; repId?: string }
+	| { status: 'alreadyConfirmed'; deliveredAt: number; repId?: string }
+	| { status: 'noAssignment' };
 
 export interface AssignmentOutcome {
 	status: 'assigned' | 'duplicate';
@@ -263,6 +273,13 @@ export interface HandoffStore {
 	assignLeads<T extends SlaTimerRecord>(requests: ReadonlyArray<AssignmentRequest<T>>, options?: { perTransaction?: number }): Promise<Array<AssignmentResult<T>>>;
 	/** Closes the lead's open assignments (hand-off worked or lost); returns how many closed. */
 	closeAssignments(scope: string, leadKey: string, at: number): Promise<number>;
+	/**
+	 * Records that the messages of the hand-off (scope, lead, event key) were sent: a redelivered
+	 * event then comes out of `assignLeads` with `deliveredAt`, so the router does not send them
+	 * again. Idempotent: the first confirmation's time is kept. 'noAssignment' when the event has
+	 * no assignment in the scope (never assigned, released, erased).
+	 */
+	confirmDelivery(scope: string, leadKey: string, eventKey: string, at: number): Promise<DeliveryConfirmation>;
 	/**
 	 * Releases the lead's current hand-off (a mistake, or a test): the hand-off and the lead's open
 	 * assignments (and the assignment of the released event) are taken back and kept in a release

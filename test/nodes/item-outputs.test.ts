@@ -104,6 +104,16 @@ const cases: Case[] = [
 		failedOutput: 0,
 		contacting: [],
 	},
+	{
+		title: 'Lead Handoff Data: Confirm Delivery',
+		spec: { node: new LeadHandoffData(), parameters: { operation: 'confirmDelivery' } },
+		credentials: store('confirm'),
+		// Routed leads (an event key) and leads that were not (none); a bad one has no usable lead key.
+		lead: (email, s) => ({ email: s.bad ? ['', '   ', null][s.breakage] : email, marker: email, ...(s.breakage === 1 && !s.bad ? {} : { routing: { eventKey: `evt-${email}` } }) }),
+		outputs: 1,
+		failedOutput: 0,
+		contacting: [],
+	},
 	// Hand Off pings a rep, Not Yet feeds nurture, Already Handed Off may tell the owner.
 	{ title: 'Handoff Gate v1', spec: { node: new HandoffGate(), typeVersion: 1 }, credentials: store('gate1'), lead: scoredLead, outputs: 3, failedOutput: 2, contacting: [0, 1] },
 	{ title: 'Handoff Gate v2', spec: { node: new HandoffGate(), typeVersion: 2 }, credentials: store('gate2'), lead: scoredLead, outputs: 4, failedOutput: 2, contacting: [0, 1, 3] },

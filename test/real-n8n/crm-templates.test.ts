@@ -39,6 +39,20 @@ const CREDENTIALS = {
 	twilioApi: { id: 'LhCrmTwilio00001', name: 'Twilio (mock)' },
 };
 
+/**
+ * The HubSpot template as a run that dies right after Tier Router leaves it: the lead is assigned
+ * (and timed) but no CRM, Slack, email or SMS step runs and Confirm Delivery records nothing. On its
+ * own path; the same store.
+ */
+function cutAfterRouter(workflow: Json): Json {
+	const connections = structuredClone(workflow.connections) as Record<string, { main: Array<Array<{ node: string }>> }>;
+	connections['Tier Router'].main = connections['Tier Router'].main.map((targets) => targets.filter((t) => t.node === 'Decided' || t.node === 'Failed'));
+	connections.Decided = structuredClone(connections['Confirm Delivery']);
+	delete connections['Confirm Delivery'];
+	const nodes = (workflow.nodes as Node[]).map((node) => (node.type === 'n8n-nodes-base.webhook' ? { ...node, webhookId: '54a9c45f-f2c5-52e2-b654-c178d06b3299', parameters: { ...node.parameters, path: 'lead-handoff/hubspot-cut' } } : node));
+	return { ...workflow, name: `${String(workflow.name)} (cut after Tier Router)`, nodes, connections, id: 'LhCrmHubspotCut1' };
+}
+
 /** A template with the test's credentials on the nodes that need one of the user's. */
 function withCredentials(file: string, id: string): Json {
 	const workflow = JSON.parse(readFileSync(join(workflows, file), 'utf8')) as { nodes: Node[] };
@@ -123,10 +137,11 @@ describe('CRM templates in a real n8n', () => {
 			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
 			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
 		]);
-		[ids.hubspot, ids.salesforce, ids.pipedrive] = await n8n.importWorkflows([
+		[ids.hubspot, ids.salesforce, ids.pipedrive, ids.hubspotCut] = await n8n.importWorkflows([
 			withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'),
 			withCredentials('inbound-lead-to-salesforce.json', 'LhCrmSalesforce1'),
 			withCredentials('inbound-lead-to-pipedrive.json', 'LhCrmPipedrive01'),
+			cutAfterRouter(withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotCut1')),
 		]);
 		await n8n.start();
 		for (const id of Object.values(ids)) await n8n.activate(id);
@@ -264,6 +279,33 @@ describe('CRM templates in a real n8n', () => {
 			assert.deepEqual([bad.answer.leads[0].lead, bad.answer.leads[0].status], ['broken@acme.io', 'error']);
 			assert.match(JSON.stringify(bad.answer.leads[0].error), /timestamp|time/i);
 			assert.deepEqual([bad.requests.length, bad.emails.length], [0, 0]);
+		});
+
+		it('a run that died after the owner was assigned, before the messages: the sender\'s retry sends them once, to the same owner with the same due time; then never again', async () => {
+			const rio = hotLead('rio@globex.com', 'hs-rio');
+			const cut = await deliver('lead-handoff/hubspot-cut', ids.hubspotCut, rio, 1);
+			const assigned = cut.run.json('Tier Router', 0)[0]?.routing as Routing & { eventKey: string };
+			assert.ok(assigned, `not Hot: ${JSON.stringify(cut.answer)}`);
+			assert.deepEqual([cut.requests.length, cut.emails.length], [0, 0], 'the dead run sent nothing');
+
+			const retry = await deliver(path, ids.hubspot, rio, 5);
+			const again = retry.run.json('Tier Router', 0)[0]?.routing as Routing & { redelivery?: boolean; eventKey: string };
+			assert.ok(again, `the retry was not routed to Hot: ${JSON.stringify(retry.answer)}`);
+			assert.deepEqual([again.redelivery, again.ownerId, again.dueAt, again.eventKey, again.slaTimer.status], [true, assigned.ownerId, assigned.dueAt, assigned.eventKey, 'duplicate']);
+			assert.deepEqual(retry.answer.leads.map((l) => [l.lead, l.status, l.decision, (l as { sentAgain?: boolean }).sentAgain]), [['rio@globex.com', 'ok', 'handedOff', true]]);
+			const sent = (host: string, pathname: RegExp) => retry.requests.filter((r) => r.host === host && pathname.test(r.path));
+			assert.equal(sent('api.hubapi.com', /createOrUpdate\/email\/rio@globex\.com$/).length, 1);
+			const tasks = sent('api.hubapi.com', /^\/engagements\/v1\/engagements$/).map((r) => r.body as { engagement: { ownerId: number; timestamp: number } });
+			assert.deepEqual(tasks.map((t) => [String(t.engagement.ownerId), t.engagement.timestamp]), [[assigned.ownerId, Date.parse(assigned.dueAt)]], 'one task, for the owner, due when first assigned');
+			assert.equal(sent('api.hubapi.com', /^\/crm\/v3\/objects\/notes$/).length, 1);
+			assert.equal(sent('slack.com', /chat\.postMessage/).length, 1);
+			assert.deepEqual(retry.emails.map((e) => e.to), [['rio@globex.com']], 'the auto-reply, once');
+			const confirmed = retry.run.json('Confirm Delivery')[0]?.delivery as { confirmed: boolean; status: string };
+			assert.deepEqual([confirmed.confirmed, confirmed.status], [true, 'confirmed']);
+
+			const third = await deliver(path, ids.hubspot, rio, 6);
+			assert.deepEqual(third.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['rio@globex.com', 'ok', 'alreadyHandedOff']]);
+			assert.deepEqual([third.requests.map((r) => `${r.method} ${r.host}${r.path}`), third.emails.length], [[], 0], 'confirmed: nothing is sent again');
 		});
 	});
 
