@@ -2,6 +2,7 @@
  * The editor's fields as Lead Enrich options (the shape of enrich.schema.json), so both ways of
  * configuring the node compile through `compileEnrichment` and its validation.
  */
+import { setOwn } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import type { AttributionModel, EnrichOptions, Firmographics, FirmographicsPreset } from '../engine/enrich';
 import { inWords, rulesInUse, type ParameterReader } from '../shared/ruleViews';
@@ -48,14 +49,14 @@ export function editorToOptions(p: EditorParameters): EnrichOptions {
 			const domain = row.domain?.trim();
 			if (!domain) return;
 			const stack = (row.techStack ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-			table[domain] = {
+			setOwn(table, domain, {
 				...(row.name ? { name: row.name } : {}),
 				...(row.employees ? { employees: row.employees } : {}),
 				...(row.industry ? { industry: row.industry } : {}),
 				...(row.country ? { country: row.country } : {}),
 				...(stack.length ? { techStack: stack } : {}),
 				...(row.description ? { description: row.description } : {}),
-			};
+			});
 		});
 		options.firmographics = { table, ...(s.skipFreeMail !== undefined ? { skipFreeMail: s.skipFreeMail } : {}) };
 	} else if (p.companyData === 'http') {

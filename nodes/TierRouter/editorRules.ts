@@ -4,6 +4,7 @@
  */
 import type { CalendarSpec, TimeRange, Weekday } from '../engine/calendar';
 import { ProtocolError } from '../engine/common/errors';
+import { ownEntry, setOwn } from '../engine/common/paths';
 import { parseProtocolJson } from '../engine/common/schema';
 import { DEFAULT_TIERS, type AssignmentRule, type Fallback, type RosterRep, type RoutingProtocol, type Team, type Tier } from '../engine/routing';
 import { STAGES, type EscalationProtocol, type StageAt, type StageName } from '../engine/sla/ladder';
@@ -177,7 +178,8 @@ export function ladderRowsToEscalation(rows: LadderRow[]): EscalationProtocol | 
 		} else at = unit === 'percent' ? { percent: amount } : { minutes: amount };
 		if (tier) {
 			escalation.tiers ??= {};
-			escalation.tiers[tier] = { ...escalation.tiers[tier], [row.stage]: at };
+			// A tier named `__proto__` or `constructor` is a tier like any other.
+			setOwn(escalation.tiers, tier, { ...ownEntry(escalation.tiers, tier), [row.stage]: at });
 		} else {
 			escalation.ladder = { ...escalation.ladder, [row.stage]: at };
 		}

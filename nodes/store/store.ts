@@ -216,7 +216,8 @@ export class SqlHandoffStore implements HandoffStore {
 				[leadKey, scope],
 			);
 			const firstCrossed: Record<string, number> = {};
-			for (const row of rows) firstCrossed[row.threshold] = Number(row.first_crossed_at);
+			// A threshold named `__proto__` is a threshold like any other: an own key, not the prototype.
+			for (const row of rows) Object.defineProperty(firstCrossed, row.threshold, { value: Number(row.first_crossed_at), enumerable: true, writable: true, configurable: true });
 			return { firstCrossed, saved };
 		});
 	}

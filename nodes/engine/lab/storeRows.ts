@@ -3,6 +3,7 @@
  * read as the lab's history: converted when the hand-off reached the chosen stage, not converted
  * when it closed (lost, rejected) without reaching it, left out while it is still open.
  */
+import { setOwn } from '../common/paths';
 import type { Lead } from '../common/types';
 import type { OutcomeRow } from './history';
 
@@ -35,6 +36,6 @@ export function handoffHistoryRow(row: HandoffOutcomeRow, converted: boolean, ac
 	const lead: Lead = { ...fields };
 	if (row.source !== undefined && lead.source === undefined) lead.source = row.source;
 	if (row.campaign !== undefined && lead.campaign === undefined) lead.campaign = row.campaign;
-	lead[activitiesField] = activities.filter((a) => a.at <= row.handedOffAt).map((a) => a.data);
+	setOwn(lead, activitiesField, activities.filter((a) => a.at <= row.handedOffAt).map((a) => a.data));
 	return { lead, converted, at: row.handedOffAt };
 }

@@ -18,6 +18,7 @@
 import { DateTime } from 'luxon';
 
 import { isWithinHours, type BusinessCalendar } from '../calendar';
+import { ownEntry } from '../common/paths';
 import type { RosterRep } from './protocol';
 
 /** A roster entry after compilation: its calendar and out-of-office ranges ready to test. */
@@ -109,7 +110,7 @@ export function pickLeastLoaded(
 	let best: { id: string; ratio: number; last: number } | undefined;
 	for (const rep of reps) {
 		if (!eligible.has(rep.id)) continue;
-		const load = loads[rep.id];
+		const load = ownEntry(loads, rep.id);
 		const ratio = (load?.open ?? 0) / rep.weight;
 		const last = load?.lastAssignedAt ?? -Infinity;
 		if (!best || ratio < best.ratio || (ratio === best.ratio && last < best.last)) best = { id: rep.id, ratio, last };
@@ -135,7 +136,7 @@ export function eligibleReps(
 	const eligible: string[] = [];
 	const skipped: SkippedRep[] = [];
 	for (const rep of reps) {
-		const reason = unavailability(rep, loads[rep.id], now, options.outsideHours ?? 'skip');
+		const reason = unavailability(rep, ownEntry(loads, rep.id), now, options.outsideHours ?? 'skip');
 		if (reason) skipped.push({ repId: rep.id, reason });
 		else eligible.push(rep.id);
 	}

@@ -5,7 +5,7 @@ import calendarSchema from '../calendar/calendar.schema.json';
 import { emailDomain } from '../common/email';
 import type { AsOfOptions } from '../common/asOf';
 import { ProtocolError } from '../common/errors';
-import { compilePath } from '../common/paths';
+import { compilePath, ownEntry } from '../common/paths';
 import { assertMatchesSchema } from '../common/schema';
 import type { Activity, Lead } from '../common/types';
 import { compileCondition, type CompiledCondition, type Condition, type ConditionInput } from '../gate/condition';
@@ -233,7 +233,7 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 			const rep = reps.get(current.trim());
 			const why =
 				excluded.get(current.trim()) ??
-				(!rep ? 'not in the roster' : rep.rep.active === false ? 'inactive' : keepExisting === 'ifAvailable' ? unavailability(rep, loads[rep.id], now) : undefined);
+				(!rep ? 'not in the roster' : rep.rep.active === false ? 'inactive' : keepExisting === 'ifAvailable' ? unavailability(rep, ownEntry(loads, rep.id), now) : undefined);
 			if (!why) return toOwner(rep!.id, { via: 'existingOwner', reasons: [`Kept the current owner ${rep!.rep.name ?? rep!.id}`], skipped: [] });
 			notKept = { repId: current.trim(), reason: `current owner not kept: ${why}` };
 		}
@@ -256,11 +256,11 @@ export function compileRouter(input: unknown = {}, options: { zone?: string } = 
 		if (team.strategy === 'leastOpen') {
 			const repId = pickLeastLoaded(team.members, available, loads);
 			if (repId !== undefined) {
-				const open = loads[repId]?.open ?? 0;
+				const open = ownEntry(loads, repId)?.open ?? 0;
 				return toOwner(repId, { ...base, via: 'leastOpen', reasons: [choice.reason, `Fewest open hand-offs in team ${team.name} (${open})`] });
 			}
 		} else {
-			const counter = state.counters?.[team.id] ?? 0;
+			const counter = ownEntry(state.counters, team.id) ?? 0;
 			const pick = pickOwner(team.sequence, counter, available);
 			if (pick) {
 				const words = team.strategy === 'weightedRoundRobin' ? 'Weighted round-robin' : 'Round-robin';

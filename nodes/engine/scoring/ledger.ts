@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import stableStringify from 'fast-json-stable-stringify';
 
 import { LeadDataError } from '../common/errors';
+import { ownEntry, setOwn } from '../common/paths';
 import type { Activity, Lead } from '../common/types';
 import type { LeadScoreResult } from './result';
 import type { LeadScorer } from './score';
@@ -93,8 +94,9 @@ export function scoreHistory(input: ScoreHistoryInput): ScoreHistory {
 	const { score, previous } = input;
 	const thresholds: ScoreHistory['thresholds'] = {};
 	for (const { name, score: value } of input.thresholds) {
-		const at = input.firstCrossed[name];
-		thresholds[name] = { score: value, firstCrossedAt: at === undefined ? null : new Date(at).toISOString() };
+		// A threshold is named by the protocol: `constructor` or `__proto__` is its name, not an inherited field.
+		const at = ownEntry(input.firstCrossed, name);
+		setOwn(thresholds, name, { score: value, firstCrossedAt: at === undefined ? null : new Date(at).toISOString() });
 	}
 	return {
 		leadKey: input.leadKey,
