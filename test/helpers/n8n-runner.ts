@@ -17,14 +17,18 @@
  * replaced by `{ error: message }`; a node that throws under either "continue" setting passes
  * its input items on unchanged (the error is only in the run data).
  *
- * Limits: binary data untested (no binary data service configured); no sub-workflows, webhooks,
+ * A webhook trigger's `webhook()` runs in n8n-core's WebhookContext with a request and response
+ * object given by the test (`webhookNode`); n8n's HTTP server, body parsing and response sending
+ * are not involved.
+ *
+ * Limits: binary data untested (no binary data service configured); no sub-workflows,
  * wait/resume, task runners (Code node) or static data between runs; credential data is served
  * as given (no expressions, no defaults from the credential type, no OAuth). Without `timezone`
  * the workflow uses n8n's default zone, America/New_York. `InstanceSettings` is replaced in
  * @n8n/di's Container, so nothing is written to disk.
  */
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, InstanceSettings, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, InstanceSettings, PollContext, WebhookContext, WorkflowExecute } from 'n8n-core';
 import {
 	NodeConnectionTypes,
 	NodeHelpers,
@@ -48,6 +52,8 @@ import {
 	type IRunData,
 	type IVersionedNodeType,
 	type IWorkflowBase,
+	type IWebhookData,
+	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -191,6 +197,50 @@ export async function pollNode(options: PollNodeOptions): Promise<PollNodeResult
 	if (emitted === null) return { emitted, outputs: {}, runData: {} };
 	const result = await execute(built, mode, { node: trigger, data: { main: emitted } });
 	return { emitted, ...result };
+}
+
+export interface WebhookNodeOptions extends NodeSpec, RunSettings {
+	/** The request as n8n's server hands it to the node: headers (lower-case names), body, rawBody, originalUrl, query. */
+	request: Record<string, unknown>;
+	/** The response object the node answers on (status, setHeader, json, end, ...). */
+	response: Record<string, unknown>;
+	/** Nodes after the trigger, fed with what it emits. */
+	after?: NodeSpec[];
+	connections?: RunWorkflowOptions['connections'];
+}
+
+export interface WebhookNodeResult extends Partial<RunWorkflowResult> {
+	/** What `webhook()` returned; `thrown` when it threw instead (n8n answers 500 then). */
+	response?: IWebhookResponseData;
+	thrown?: unknown;
+}
+
+/**
+ * Calls a webhook trigger's `webhook()` in n8n-core's WebhookContext, live (mode 'webhook'), as
+ * n8n's webhook server does; when it returns workflowData, runs the workflow from the trigger
+ * with it, through the `after` nodes.
+ */
+export async function webhookNode(options: WebhookNodeOptions): Promise<WebhookNodeResult> {
+	const { after = [], connections, credentials, credentialTypes, timezone, request, response, ...spec } = options;
+	const built = buildWorkflow({ nodes: [spec, ...after], connections, credentials, credentialTypes, timezone }, false, 'webhook');
+	const trigger = built.workflow.getNode(built.nodes[0].name)!;
+	// n8n gives every webhook node an id when it is added; its URL is built from it.
+	trigger.webhookId ??= 'lead-handoff-test-webhook';
+	const nodeType = built.workflow.nodeTypes.getByNameAndVersion(trigger.type, trigger.typeVersion);
+	if (!nodeType.webhook) throw new Error(`webhookNode: ${trigger.type} has no webhook()`);
+	const additionalData = { ...built.additionalData, httpRequest: request, httpResponse: response } as unknown as IWorkflowExecuteAdditionalData;
+	const description = nodeType.description.webhooks?.[0];
+	const webhookData = { httpMethod: 'POST', node: trigger.name, path: 'hook', webhookDescription: description, workflowId: built.workflow.id, isTest: false } as unknown as IWebhookData;
+	const context = new WebhookContext(built.workflow, trigger, additionalData, 'webhook', webhookData, [], null);
+	let answer: IWebhookResponseData;
+	try {
+		answer = await nodeType.webhook.call(context);
+	} catch (thrown) {
+		return { thrown };
+	}
+	if (!answer.workflowData) return { response: answer };
+	const result = await execute(built, 'webhook', { node: trigger, data: { main: answer.workflowData } });
+	return { response: answer, ...result };
 }
 
 interface BuiltWorkflow {

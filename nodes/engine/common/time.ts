@@ -36,7 +36,11 @@ function parseAny(value: unknown, field: string, zone: string): number {
 		const text = value.trim();
 		if (/^\d+(\.\d+)?$/.test(text)) return parseAny(Number(text), field, zone);
 		// The common case, an ISO time with its offset, needs no zone: Date.parse is exact and fast.
-		if (ISO_WITH_OFFSET.test(text)) return Date.parse(text);
+		if (ISO_WITH_OFFSET.test(text)) {
+			// Date.parse rolls a day past the month's end over ("2026-02-30" reads as 2 March); the calendar has no such day.
+			if (Number(text.slice(8, 10)) > daysInMonth(Number(text.slice(0, 4)), Number(text.slice(5, 7)))) throw new LeadDataError(field, EXPECTED, value);
+			return Date.parse(text);
+		}
 		const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone, setZone: false });
 		if (parsed.isValid) return parsed.toMillis();
 		const rfc = DateTime.fromRFC2822(text, { zone });
@@ -44,6 +48,12 @@ function parseAny(value: unknown, field: string, zone: string): number {
 	}
 	if (isLuxonLike(value)) return parseAny(value.toISO(), field, zone);
 	throw new LeadDataError(field, EXPECTED, value);
+}
+
+/** Days of a month (1-12) of the proleptic Gregorian calendar; 0 for a month that does not exist. */
+function daysInMonth(year: number, month: number): number {
+	if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+	return month >= 1 && month <= 12 ? ([4, 6, 9, 11].includes(month) ? 30 : 31) : 0;
 }
 
 /** n8n hands DateTime objects to nodes when an expression returns `$now` and the like. */

@@ -318,6 +318,25 @@ function dataError(field: string, expected: string, received: unknown): LeadData
 	return new LeadDataError(field, expected, received);
 }
 
+/** How many unreadable parts one error lists by name; the rest are counted. */
+const LISTED_PROBLEMS = 20;
+
+/**
+ * No event of the payload could be recorded: the first unreadable part's error, naming every
+ * other unreadable part (field and what it must be, never its value) and counting the changes
+ * ignored, so no part of the payload is left out of the error.
+ */
+function unreadable(mapped: MappingResult): LeadDataError {
+	const [first, ...rest] = mapped.errors;
+	if (rest.length === 0 && mapped.ignored.length === 0) return first;
+	const error = new LeadDataError(first.field, first.expected, first.received);
+	const listed = rest.slice(0, LISTED_PROBLEMS).map((e) => `"${e.field}" (${e.expected})`);
+	const more = rest.length > LISTED_PROBLEMS ? ` and ${rest.length - LISTED_PROBLEMS} more` : '';
+	const ignored = mapped.ignored.length ? `; ${mapped.ignored.length} other change${mapped.ignored.length === 1 ? ' is' : 's are'} not outcomes` : '';
+	error.message = `${first.message}${rest.length ? `; also unreadable: ${listed.join(', ')}${more}` : ''}${ignored}`;
+	return error;
+}
+
 function noLead(given: unknown): LeadDataError {
 	return dataError('Lead Key', "the lead's email address or CRM record ID (or a Hand-Off Key): the event names no lead", given);
 }
@@ -325,7 +344,7 @@ function noLead(given: unknown): LeadDataError {
 async function handleItem(ctx: IExecuteFunctions, item: INodeExecutionData, i: number, p: Prepared): Promise<{ output: number; json: IDataObject }> {
 	const receivedAt = clock.now();
 	const mapped = eventsOf(ctx, i, p, receivedAt);
-	if (mapped.events.length === 0 && mapped.errors.length > 0) throw mapped.errors[0];
+	if (mapped.events.length === 0 && mapped.errors.length > 0) throw unreadable(mapped);
 	const fieldsMode = p.input === 'fields';
 	const givenLead = optionalText(ctx, fieldsMode ? 'leadKey' : 'presetLeadKey', i);
 	const givenHandoff = optionalText(ctx, fieldsMode ? 'handoffKey' : 'presetHandoffKey', i);
