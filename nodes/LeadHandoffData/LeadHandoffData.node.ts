@@ -85,10 +85,10 @@ export class LeadHandoffData implements INodeType {
 				displayName: 'Event Key',
 				name: 'eventKey',
 				type: 'string',
-				default: '={{ $json.routing?.eventKey ?? "" }}',
+				default: '={{ $json.routing && !$json.routing.duplicate ? $json.routing.eventKey : "" }}',
 				displayOptions: { show: { operation: ['confirmDelivery'] } },
 				description:
-					"The hand-off's event key, as Tier Router gives it in routing.eventKey. Empty (a lead that was not routed to an owner, e.g. below the gate): the item passes through with nothing to confirm.",
+					"The hand-off's event key, as Tier Router gives it in routing.eventKey on a tier output. Empty (a lead that was not routed to an owner, or a redelivery on Not Routed whose messages this run did not send): the item passes through with nothing to confirm.",
 			},
 			{
 				displayName: 'Reason',

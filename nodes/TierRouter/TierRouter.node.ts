@@ -26,6 +26,9 @@ export const routerOutputs = (tierOutputs: Array<{ type: string; displayName: st
 // n8n ends an expression at the first "}}", so closing braces of the functions are spaced.
 const inExpression = (fn: (...args: never[]) => unknown) => String(fn).replace(/\}\}/g, '} }');
 
+/** How long a run may take from the assignment to Confirm Delivery before a redelivery sends its messages again. */
+export const DEFAULT_RESEND_AFTER_SECONDS = 300;
+
 export class TierRouter implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Tier Router',
@@ -67,7 +70,7 @@ export class TierRouter implements INodeType {
 			notRouted === undefined ? Math.max(tierCount, 1) : tierCount + 1,
 			async () => {
 				if (!protocol) throw protocolError;
-				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string; startSlaTimer?: boolean; resendUntilDelivered?: boolean };
+				const options = this.getNodeParameter('options', 0, {}) as LeadInputOptions & { outputField?: string; startSlaTimer?: boolean; resendUntilDelivered?: boolean; resendAfterSeconds?: number };
 				const router = compileRouter(protocol, { zone });
 				// The ladder is checked whether timers start or not: a mistake in it shows at once.
 				const timers = planSlaTimers(router, protocol);
@@ -77,7 +80,8 @@ export class TierRouter implements INodeType {
 					timers: options.startSlaTimer === false ? undefined : timers,
 					reader: leadReader(options, zone),
 					outputField: options.outputField || 'routing',
-					resend: options.resendUntilDelivered === true,
+					// Seconds a run may take from the assignment to Confirm Delivery before a redelivery sends again.
+					resend: options.resendUntilDelivered === true ? Math.max(0, Math.round(1000 * (options.resendAfterSeconds ?? DEFAULT_RESEND_AFTER_SECONDS))) : undefined,
 					store: await run.use(await openStoreFor(this)),
 				};
 			},
@@ -108,8 +112,13 @@ export class TierRouter implements INodeType {
 					);
 					const { owner, assignedAt, slaTimer, slaMessage } = assigned;
 					// A redelivered event whose messages were never confirmed sent (its run died before
-					// Confirm Delivery): it goes to its tier again, same owner, no new turn, load or timer.
-					const redelivery = resend && assigned.duplicate && assigned.deliveredAt === undefined && assigned.closedAt === undefined;
+					// Confirm Delivery): it goes to its tier again, same owner, no new turn, load or timer;
+					// unless a run is still sending them (within the lease): the sender is to retry later.
+					const claim =
+						resend !== undefined && assigned.duplicate && assigned.deliveredAt === undefined && assigned.closedAt === undefined
+							? await store.claimResend(reader.scope, leadKey, eventKey, resend)
+							: undefined;
+					const redelivery = claim?.status === 'resend';
 					const duplicate = assigned.duplicate && !redelivery;
 					Object.assign(routing, {
 						eventKey,
@@ -123,6 +132,7 @@ export class TierRouter implements INodeType {
 						assignedAt: new Date(assignedAt).toISOString(),
 						...(duplicate ? { duplicate: true } : {}),
 						...(redelivery ? { redelivery: true } : {}),
+						...(claim?.status === 'inFlight' ? { deliveryInProgress: true, retryAfterSeconds: Math.ceil(claim.retryAfterMs / 1000) } : {}),
 						...(assigned.duplicate && assigned.deliveredAt !== undefined ? { deliveredAt: new Date(assigned.deliveredAt).toISOString() } : {}),
 					});
 					if (redelivery) {

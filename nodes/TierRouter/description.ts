@@ -357,6 +357,15 @@ export const tierRouterProperties: INodeProperties[] = [
 				description:
 					"Whether a redelivered event whose hand-off was assigned but whose messages were never confirmed sent (Lead Handoff Data's Confirm Delivery, placed after your CRM, Slack and email steps) goes to its tier output again, with the same owner and due time and routing.redelivery set, so the messages go again when the run that assigned it died. No new owner, round-robin turn, load or SLA timer. Off: a redelivered event goes to Not Routed. Turn it on only with Confirm Delivery in the workflow, or every redelivery sends again.",
 			},
+			{
+				displayName: 'Resend After (Seconds)',
+				name: 'resendAfterSeconds',
+				type: 'number',
+				default: 300,
+				typeOptions: { minValue: 0 },
+				description:
+					'With Resend Until Delivery Confirmed: how long a run may take from the assignment to Confirm Delivery. A redelivery within that time, while the first run may still be sending, goes to Not Routed with routing.deliveryInProgress and routing.retryAfterSeconds (answer it with a retry, e.g. 503); after it, the messages are sent again, by one redelivery only. Counted on the store\'s database clock.',
+			},
 		],
 	},
 ];

@@ -205,7 +205,7 @@ class Batch<T extends SlaTimerRecord> {
 		for (let start = 0; start < keys.length; start += 200) {
 			const chunk = keys.slice(start, start + 200).map(([, c]) => c);
 			const rows = await tx.all<{ lead_key: string; event_key: string }>(
-				`INSERT INTO lh.assignments (scope, lead_key, event_key, assigned_at, details) VALUES ${chunk.map((_, i) => `($1, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4}, '{}')`).join(', ')}
+				`INSERT INTO lh.assignments (scope, lead_key, event_key, assigned_at, details, sending_since) VALUES ${chunk.map((_, i) => `($1, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4}, '{}', lh_now_ms())`).join(', ')}
 				ON CONFLICT (scope, lead_key, event_key) DO NOTHING RETURNING lead_key, event_key`,
 				[scope, ...chunk.flatMap((c) => [c.leadKey, c.eventKey, c.at])],
 			);

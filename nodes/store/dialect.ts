@@ -47,7 +47,8 @@ export function postgresDialect(schema: string): Dialect {
 	const prefix = `"${checkSchemaName(schema)}".`;
 	return {
 		kind: 'postgres',
-		sql: memoise((text) => text.replace(/\blh\./g, prefix)),
+		// lh_now_ms(): the database server's clock in epoch ms, the same for every n8n process whatever its own clock.
+		sql: memoise((text) => text.replace(/\blh\./g, prefix).replace(/\blh_now_ms\(\)/g, '(floor(extract(epoch from clock_timestamp()) * 1000))::bigint')),
 		// pg parses JSONB itself.
 		readJson: (value) => value as Record<string, unknown>,
 	};
@@ -59,6 +60,7 @@ export function sqliteDialect(): Dialect {
 		sql: memoise((text) =>
 			text
 				.replace(/\blh\./g, '')
+				.replace(/\blh_now_ms\(\)/g, "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)")
 				.replace(/\bJSONB\b/g, 'TEXT')
 				// Row locks: SQLite has none, and needs none: BEGIN IMMEDIATE already excludes every other writer
 				// (so there is nothing to skip either: a second poller waits, then finds the rows claimed).

@@ -20,6 +20,7 @@ import type {
 	AssignmentRecord,
 	DeliveryConfirmation,
 	HandoffDecider,
+	ResendClaim,
 	HandoffInput,
 	HandoffOutcome,
 	HandoffState,
@@ -186,7 +187,7 @@ export async function assignLead<X = never>(
 	return driver.transaction(async (tx) => {
 		// Claim the event first: a concurrent delivery of the same event waits here, then sees it taken.
 		const claimed = await tx.run(
-			`INSERT INTO lh.assignments (scope, lead_key, event_key, assigned_at, details) VALUES ($1, $2, $3, $4, '{}') ON CONFLICT (scope, lead_key, event_key) DO NOTHING`,
+			`INSERT INTO lh.assignments (scope, lead_key, event_key, assigned_at, details, sending_since) VALUES ($1, $2, $3, $4, '{}', lh_now_ms()) ON CONFLICT (scope, lead_key, event_key) DO NOTHING`,
 			[scope, leadKey, eventKey, at],
 		);
 		if (claimed === 0) {
@@ -265,6 +266,32 @@ export async function confirmDelivery(driver: Driver, scope: string, leadKey: st
 		);
 		if (!row || row.delivered_at === null) return { status: 'noAssignment' };
 		return { status: 'alreadyConfirmed', deliveredAt: Number(row.delivered_at), ...(row.rep_id === null ? {} : { repId: row.rep_id }) };
+	});
+}
+
+/**
+ * A redelivered event of a hand-off never confirmed: takes over sending its messages when nobody
+ * has been at it for `leaseMs` (by the database's clock), so of concurrent redeliveries one
+ * resends; otherwise says why not. One statement claims; a second reads when nothing changed.
+ */
+export async function claimResend(driver: Driver, scope: string, leadKey: string, eventKey: string, leaseMs: number): Promise<ResendClaim> {
+	const params = [checkKey(scope, 'Scope'), checkKey(leadKey, 'Lead key'), checkKey(eventKey, 'Event key')];
+	if (!Number.isSafeInteger(leaseMs) || leaseMs < 0) throw new StoreError('invalid-input', 'The resend lease must be a whole number of milliseconds, 0 or more.');
+	return driver.transaction(async (tx) => {
+		const [claimed] = await tx.all<{ sending_since: number }>(
+			`UPDATE lh.assignments SET sending_since = lh_now_ms() WHERE scope = $1 AND lead_key = $2 AND event_key = $3 AND delivered_at IS NULL AND closed_at IS NULL
+				AND (sending_since IS NULL OR sending_since <= lh_now_ms() - $4) RETURNING sending_since`,
+			[...params, leaseMs],
+		);
+		if (claimed) return { status: 'resend' };
+		const [row] = await tx.all<{ delivered_at: number | null; closed_at: number | null; sending_since: number | null; now: number }>(
+			'SELECT delivered_at, closed_at, sending_since, lh_now_ms() AS now FROM lh.assignments WHERE scope = $1 AND lead_key = $2 AND event_key = $3',
+			params,
+		);
+		if (!row) return { status: 'noAssignment' };
+		if (row.delivered_at !== null) return { status: 'confirmed', deliveredAt: Number(row.delivered_at) };
+		if (row.closed_at !== null) return { status: 'closed', closedAt: Number(row.closed_at) };
+		return { status: 'inFlight', retryAfterMs: Math.max(0, Number(row.sending_since) + leaseMs - Number(row.now)) };
 	});
 }
 

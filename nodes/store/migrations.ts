@@ -481,6 +481,17 @@ export const MIGRATIONS: readonly Migration[] = [
 		// A column of lh.assignments, which migration 1 lists: erasure deletes it with the row.
 		leadTables: [],
 	},
+	{
+		version: 14,
+		name: "a hand-off's messages in flight: when they were last being sent",
+		statements: [
+			// Set by the database's clock when the assignment is made and when a redelivery takes over
+			// the sending: a redelivery resends only once this is older than the router's lease, so
+			// the same event delivered while its messages are being sent does not send them twice.
+			`ALTER TABLE lh.assignments ADD COLUMN sending_since BIGINT`,
+		],
+		leadTables: [],
+	},
 ];
 
 /**

@@ -17,7 +17,7 @@ import { forgetAssignments } from './repLoads';
 import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
-import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, DeliveryConfirmation } from './types';
+import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, DeliveryConfirmation, ResendClaim } from './types';
 import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
@@ -335,6 +335,10 @@ export class SqlHandoffStore implements HandoffStore {
 
 	confirmDelivery(scope: string, leadKey: string, eventKey: string, at: number): Promise<DeliveryConfirmation> {
 		return handoffs.confirmDelivery(this.driver, scope, leadKey, eventKey, at);
+	}
+
+	claimResend(scope: string, leadKey: string, eventKey: string, leaseMs: number): Promise<ResendClaim> {
+		return handoffs.claimResend(this.driver, scope, leadKey, eventKey, leaseMs);
 	}
 
 	releaseHandoff(input: HandoffReleaseInput): Promise<HandoffReleaseOutcome> {

@@ -145,6 +145,14 @@ export type DeliveryConfirmation =
 	| { status: 'alreadyConfirmed'; deliveredAt: number; repId?: string }
 	| { status: 'noAssignment' };
 
+/** What `claimResend` found: this redelivery sends again, or why not (confirmed, closed, or being sent by another run within the lease). */
+export type ResendClaim =
+	| { status: 'resend' }
+	| { status: 'inFlight'; retryAfterMs: number }
+	| { status: 'confirmed'; deliveredAt: number }
+	| { status: 'closed'; closedAt: number }
+	| { status: 'noAssignment' };
+
 export interface AssignmentOutcome {
 	status: 'assigned' | 'duplicate';
 	record: AssignmentRecord;
@@ -280,6 +288,13 @@ export interface HandoffStore {
 	 * no assignment in the scope (never assigned, released, erased).
 	 */
 	confirmDelivery(scope: string, leadKey: string, eventKey: string, at: number): Promise<DeliveryConfirmation>;
+	/**
+	 * A redelivered event whose hand-off is assigned but not confirmed: 'resend' when no run has
+	 * been sending its messages for `leaseMs` (the database's clock; the assignment and each resend
+	 * start the lease), claimed atomically so concurrent redeliveries resend once; 'inFlight' with
+	 * the time left otherwise.
+	 */
+	claimResend(scope: string, leadKey: string, eventKey: string, leaseMs: number): Promise<ResendClaim>;
 	/**
 	 * Releases the lead's current hand-off (a mistake, or a test): the hand-off and the lead's open
 	 * assignments (and the assignment of the released event) are taken back and kept in a release

@@ -38,14 +38,15 @@ afterAll(async () => {
 const MONDAY_11 = '2026-03-16T10:00:00.000Z';
 const MONDAY_13 = '2026-03-16T12:00:00.000Z';
 
-const tables = (resend: boolean | undefined): INodeParameters =>
+const tables = (resend: boolean | undefined, lease = 0): INodeParameters =>
 	({
 		rulesSource: 'editor',
 		tiers: { tier: tiersToEditorRows(DEFAULT_TIERS) },
 		roster: { rep: [{ id: '101', name: 'Ana Ruiz', slackId: 'U0ANA', timeZone: 'Europe/Berlin' }, { id: '102', name: 'Ben Okafor', slackId: 'U0BEN', timeZone: 'Europe/Berlin' }] },
 		teams: { team: [{ id: 'emea', name: 'EMEA', members: '101, 102', strategy: 'roundRobin', outsideHours: 'allow' }] },
 		settings: { calendarZone: 'Europe/Berlin', workingHours: '09:00-18:00' },
-		options: resend === undefined ? {} : { resendUntilDelivered: resend },
+		// A lease of 0: a redelivery resends at once (the in-flight case has its own test).
+		options: resend === undefined ? {} : { resendUntilDelivered: resend, resendAfterSeconds: lease },
 	}) as unknown as INodeParameters;
 
 /** A lead as Lead Score leaves it, its event named by its activity. */
@@ -57,8 +58,8 @@ const WARM = 1;
 const NOT_ROUTED = 4;
 
 /** The Tier Router's run on one lead: the output it left on and its item. */
-async function route(credentials: ReturnType<typeof freshStore>, one: IDataObject, resend: boolean | 'unset' = true): Promise<{ output: number; item: INodeExecutionData }> {
-	const { outputs, error } = await runNode({ node: router, parameters: tables(resend === 'unset' ? undefined : resend), items: [one], credentials, timezone: 'Europe/Berlin' });
+async function route(credentials: ReturnType<typeof freshStore>, one: IDataObject, resend: boolean | 'unset' = true, lease = 0): Promise<{ output: number; item: INodeExecutionData }> {
+	const { outputs, error } = await runNode({ node: router, parameters: tables(resend === 'unset' ? undefined : resend, lease), items: [one], credentials, timezone: 'Europe/Berlin' });
 	assert.equal(error, undefined, error?.message);
 	const placed = outputs.flatMap((items, output) => items.map((item) => ({ item, output })));
 	assert.equal(placed.length, 1, 'the item leaves on exactly one output');
@@ -66,6 +67,7 @@ async function route(credentials: ReturnType<typeof freshStore>, one: IDataObjec
 }
 
 async function confirm(credentials: ReturnType<typeof freshStore>, items: IDataObject[]): Promise<IDataObject[]> {
+	// The Event Key left at its default: a tier output's routing.eventKey, nothing for Not Routed.
 	const { outputs, error } = await runNode({ node: data, parameters: { operation: 'confirmDelivery', leadKey: '={{ $json.routing ? $json.routing.leadKey : $json.email }}' }, items, credentials, timezone: 'Europe/Berlin' });
 	assert.equal(error, undefined, error?.message);
 	assert.equal(outputs[0].length, items.length);
@@ -96,8 +98,24 @@ describe('Resend Until Delivery Confirmed', () => {
 		assert.equal(late.output, NOT_ROUTED);
 		const r3 = routingOf(late.item);
 		assert.deepEqual([r3.ownerId, r3.duplicate, r3.redelivery, typeof r3.deliveredAt], ['101', true, undefined, 'string']);
-		const [twice] = await confirm(credentials, [late.item.json]);
-		assert.deepEqual([(twice.delivery as IDataObject).status, (twice.delivery as IDataObject).deliveredAt], ['alreadyConfirmed', (confirmed.delivery as IDataObject).deliveredAt]);
+		const [twice] = await confirm(credentials, [again.item.json]);
+		assert.deepEqual([(twice.delivery as IDataObject).status, (twice.delivery as IDataObject).deliveredAt], ['alreadyConfirmed', (confirmed.delivery as IDataObject).deliveredAt], 'the first confirmation is kept');
+	});
+
+	it('a redelivery while the first run may still be sending (within Resend After): Not Routed, marked in progress with the seconds to wait; nothing to confirm on it', async () => {
+		const credentials = freshStore();
+		const first = await route(credentials, lead('dana@initech.de', MONDAY_11), true, 300);
+		assert.equal(first.output, WARM);
+		const early = await route(credentials, lead('dana@initech.de', MONDAY_13), true, 300);
+		const r = early.item.json.routing as Routing & { deliveryInProgress?: boolean; retryAfterSeconds?: number };
+		assert.deepEqual([early.output, r.duplicate, r.redelivery, r.deliveryInProgress], [NOT_ROUTED, true, undefined, true]);
+		assert.ok(r.retryAfterSeconds! > 0 && r.retryAfterSeconds! <= 300, String(r.retryAfterSeconds));
+		const [passed] = await confirm(credentials, [early.item.json]);
+		assert.equal((passed.delivery as IDataObject).status, 'nothingToConfirm', 'this run sent nothing: it confirms nothing');
+		// The first run finishes: confirmed, a redelivery is a plain duplicate.
+		await confirm(credentials, [first.item.json]);
+		const late = await route(credentials, lead('dana@initech.de', MONDAY_13), true, 300);
+		assert.deepEqual([late.output, (late.item.json.routing as { deliveryInProgress?: boolean }).deliveryInProgress], [NOT_ROUTED, undefined]);
 	});
 
 	it('off (the default, as in flows saved before it): a redelivery goes to Not Routed whether or not it was confirmed', async () => {

@@ -53,6 +53,15 @@ function cutAfterRouter(workflow: Json): Json {
 	return { ...workflow, name: `${String(workflow.name)} (cut after Tier Router)`, nodes, connections, id: 'LhCrmHubspotCut1' };
 }
 
+/** Tier Router's Resend After, shortened so the test waits seconds, not the template's 5 minutes. */
+const RESEND_AFTER_S = 3;
+function withResendAfter(workflow: Json, seconds: number): Json {
+	for (const node of workflow.nodes as Node[]) {
+		if (node.type === 'n8n-nodes-lead-handoff.tierRouter') node.parameters = { ...node.parameters, options: { ...(node.parameters.options as Json), resendAfterSeconds: seconds } };
+	}
+	return workflow;
+}
+
 /** A template with the test's credentials on the nodes that need one of the user's. */
 function withCredentials(file: string, id: string): Json {
 	const workflow = JSON.parse(readFileSync(join(workflows, file), 'utf8')) as { nodes: Node[] };
@@ -138,7 +147,7 @@ describe('CRM templates in a real n8n', () => {
 			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
 		]);
 		[ids.hubspot, ids.salesforce, ids.pipedrive, ids.hubspotCut] = await n8n.importWorkflows([
-			withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'),
+			withResendAfter(withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'), RESEND_AFTER_S),
 			withCredentials('inbound-lead-to-salesforce.json', 'LhCrmSalesforce1'),
 			withCredentials('inbound-lead-to-pipedrive.json', 'LhCrmPipedrive01'),
 			cutAfterRouter(withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotCut1')),
@@ -288,7 +297,14 @@ describe('CRM templates in a real n8n', () => {
 			assert.ok(assigned, `not Hot: ${JSON.stringify(cut.answer)}`);
 			assert.deepEqual([cut.requests.length, cut.emails.length], [0, 0], 'the dead run sent nothing');
 
-			const retry = await deliver(path, ids.hubspot, rio, 5);
+			// At once, while the first run might still be sending: the sender is asked to retry later.
+			const early = await n8n.callWebhook(path, rio, { headers: HEADER });
+			const earlyLead = (early.body as Answer).leads[0] as Answer['leads'][number] & { deliveryInProgress?: boolean };
+			assert.deepEqual([early.status, earlyLead.decision, earlyLead.deliveryInProgress], [503, 'alreadyHandedOff', true], JSON.stringify(early.body));
+			await n8n.waitForExecution(ids.hubspot, { count: 5, timeoutMs: 60_000 });
+			await new Promise((resolve) => setTimeout(resolve, (RESEND_AFTER_S + 1) * 1000));
+
+			const retry = await deliver(path, ids.hubspot, rio, 6);
 			const again = retry.run.json('Tier Router', 0)[0]?.routing as Routing & { redelivery?: boolean; eventKey: string };
 			assert.ok(again, `the retry was not routed to Hot: ${JSON.stringify(retry.answer)}`);
 			assert.deepEqual([again.redelivery, again.ownerId, again.dueAt, again.eventKey, again.slaTimer.status], [true, assigned.ownerId, assigned.dueAt, assigned.eventKey, 'duplicate']);
@@ -303,7 +319,7 @@ describe('CRM templates in a real n8n', () => {
 			const confirmed = retry.run.json('Confirm Delivery')[0]?.delivery as { confirmed: boolean; status: string };
 			assert.deepEqual([confirmed.confirmed, confirmed.status], [true, 'confirmed']);
 
-			const third = await deliver(path, ids.hubspot, rio, 6);
+			const third = await deliver(path, ids.hubspot, rio, 7);
 			assert.deepEqual(third.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['rio@globex.com', 'ok', 'alreadyHandedOff']]);
 			assert.deepEqual([third.requests.map((r) => `${r.method} ${r.host}${r.path}`), third.emails.length], [[], 0], 'confirmed: nothing is sent again');
 		});

@@ -95,6 +95,25 @@ for (const makeBackend of BACKENDS) {
 			assert.deepEqual([anew.status, anew.record.deliveredAt], ['assigned', undefined]);
 		});
 
+		it('a redelivery resends only once nobody has been sending for the lease, and of concurrent ones only one; never once confirmed or closed', async () => {
+			const store = await stores.fresh();
+			await store.assignLead(input('dana@globex.com', 'evt-1'), to101);
+			const held = await store.claimResend('default', 'dana@globex.com', 'evt-1', 60_000);
+			assert.equal(held.status, 'inFlight', 'the assignment started the lease: its run may still be sending');
+			assert.ok(held.status === 'inFlight' && held.retryAfterMs > 0 && held.retryAfterMs <= 60_000);
+			await new Promise((resolve) => setTimeout(resolve, 1100));
+			const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimResend('default', 'dana@globex.com', 'evt-1', 1000)));
+			assert.deepEqual(claims.map((c) => c.status).sort(), ['inFlight', 'inFlight', 'inFlight', 'inFlight', 'inFlight', 'resend'], 'one redelivery takes the sending over');
+			assert.equal((await store.claimResend('default', 'dana@globex.com', 'evt-1', 0)).status, 'resend', 'a lease of 0: every redelivery resends');
+			await store.confirmDelivery('default', 'dana@globex.com', 'evt-1', T0 + MINUTE);
+			assert.deepEqual(await store.claimResend('default', 'dana@globex.com', 'evt-1', 0), { status: 'confirmed', deliveredAt: T0 + MINUTE });
+			await store.assignLead(input('eve@initech.de', 'evt-1'), to101);
+			await store.recycleLead('default', 'eve@initech.de', T0 + MINUTE);
+			assert.deepEqual(await store.claimResend('default', 'eve@initech.de', 'evt-1', 0), { status: 'closed', closedAt: T0 + MINUTE });
+			assert.deepEqual(await store.claimResend('default', 'ghost@x.de', 'evt-1', 0), { status: 'noAssignment' });
+			await assert.rejects(store.claimResend('default', 'dana@globex.com', 'evt-1', -1), /lease/);
+		});
+
 		it('refuses a bad key or time, naming the field', async () => {
 			const store: HandoffStore = await stores.fresh();
 			await assert.rejects(store.confirmDelivery('default', '', 'evt-1', T0), /Lead key/);
