@@ -8,7 +8,8 @@
  * a bad lead goes to the error branch and is answered with its error.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DateTime } from 'luxon';
@@ -52,6 +53,30 @@ function cutAfterRouter(workflow: Json): Json {
 	const nodes = (workflow.nodes as Node[]).map((node) => (node.type === 'n8n-nodes-base.webhook' ? { ...node, webhookId: '54a9c45f-f2c5-52e2-b654-c178d06b3299', parameters: { ...node.parameters, path: 'lead-handoff/hubspot-cut' } } : node));
 	return { ...workflow, name: `${String(workflow.name)} (cut after Tier Router)`, nodes, connections, id: 'LhCrmHubspotCut1' };
 }
+
+/**
+ * A template on a path of its own: `variant` names it. With `cutAfterGate`, a run that dies right
+ * after Handoff Gate records the hand-off: Lead Enrich, Tier Router and every message never run
+ * (the same store). With `store`, its store nodes use that credential instead.
+ */
+function variant(workflow: Json, variant: { id: string; path: string; webhookId: string; cutAfterGate?: boolean; store?: Json }): Json {
+	const connections = structuredClone(workflow.connections) as Record<string, { main: Array<Array<{ node: string }>> }>;
+	if (variant.cutAfterGate) connections['Handoff Gate'].main[0] = [];
+	const nodes = (workflow.nodes as Node[]).map((node) => {
+		if (node.type === 'n8n-nodes-base.webhook') return { ...node, webhookId: variant.webhookId, parameters: { ...node.parameters, path: variant.path } };
+		if (variant.store && node.credentials?.leadHandoffStoreApi) return { ...node, credentials: { ...node.credentials, leadHandoffStoreApi: variant.store } };
+		return node;
+	});
+	return { ...workflow, name: `${String(workflow.name)} (${variant.path})`, nodes, connections, id: variant.id };
+}
+
+/** A store the test can make unreachable: its folder lies under a file, which the test removes to bring it back. */
+const blockedStoreDir = mkdtempSync(join(tmpdir(), 'lead-handoff-blocked-store-'));
+const BLOCKED_STORES = {
+	salesforce: { id: 'leadHandoffStore2', name: 'Lead Handoff Store (Salesforce, unreachable)' },
+	pipedrive: { id: 'leadHandoffStore3', name: 'Lead Handoff Store (Pipedrive, unreachable)' },
+};
+const blockedStoreFile = (store: keyof typeof BLOCKED_STORES) => join(blockedStoreDir, `${store}-in-the-way`);
 
 /** Tier Router's Resend After, shortened so the test waits seconds, not the template's 5 minutes. */
 const RESEND_AFTER_S = 3;
@@ -134,6 +159,8 @@ describe('CRM templates in a real n8n', () => {
 		const mocks = n8n.mocks!;
 		await n8n.importCredentials([
 			{ id: 'leadHandoffStore1', name: 'Lead Handoff Store', type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: '' } },
+			{ ...BLOCKED_STORES.salesforce, type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: join(blockedStoreFile('salesforce'), 'store') } },
+			{ ...BLOCKED_STORES.pipedrive, type: 'leadHandoffStoreApi', data: { backend: 'embedded', folder: join(blockedStoreFile('pipedrive'), 'store') } },
 			{ ...CREDENTIALS.httpHeaderAuth, type: 'httpHeaderAuth', data: { name: 'X-Lead-Handoff-Key', value: SECRET } },
 			{ ...CREDENTIALS.hubspotAppToken, type: 'hubspotAppToken', data: { appToken: 'pat-mock-hubspot' } },
 			{
@@ -146,11 +173,15 @@ describe('CRM templates in a real n8n', () => {
 			{ ...CREDENTIALS.smtp, type: 'smtp', data: mocks.smtpCredential() },
 			{ ...CREDENTIALS.twilioApi, type: 'twilioApi', data: { authType: 'authToken', accountSid: MOCK_IDS.twilioAccountSid, authToken: 'mock-twilio-token' } },
 		]);
-		[ids.hubspot, ids.salesforce, ids.pipedrive, ids.hubspotCut] = await n8n.importWorkflows([
+		[ids.hubspot, ids.salesforce, ids.pipedrive, ids.hubspotCut, ids.salesforceGateCut, ids.salesforceNoStore, ids.pipedriveGateCut, ids.pipedriveNoStore] = await n8n.importWorkflows([
 			withResendAfter(withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotWf01'), RESEND_AFTER_S),
 			withCredentials('inbound-lead-to-salesforce.json', 'LhCrmSalesforce1'),
 			withCredentials('inbound-lead-to-pipedrive.json', 'LhCrmPipedrive01'),
 			cutAfterRouter(withCredentials('inbound-lead-to-hubspot.json', 'LhCrmHubspotCut1')),
+			variant(withCredentials('inbound-lead-to-salesforce.json', 'x'), { id: 'LhCrmSfGateCut01', path: 'lead-handoff/salesforce-gate-cut', webhookId: '6b1d2f3a-4c5e-5f60-8a7b-9c0d1e2f3a41', cutAfterGate: true }),
+			variant(withCredentials('inbound-lead-to-salesforce.json', 'x'), { id: 'LhCrmSfNoStore01', path: 'lead-handoff/salesforce-no-store', webhookId: '6b1d2f3a-4c5e-5f60-8a7b-9c0d1e2f3a42', store: BLOCKED_STORES.salesforce }),
+			variant(withCredentials('inbound-lead-to-pipedrive.json', 'x'), { id: 'LhCrmPdGateCut01', path: 'lead-handoff/pipedrive-gate-cut', webhookId: '6b1d2f3a-4c5e-5f60-8a7b-9c0d1e2f3a43', cutAfterGate: true }),
+			variant(withCredentials('inbound-lead-to-pipedrive.json', 'x'), { id: 'LhCrmPdNoStore01', path: 'lead-handoff/pipedrive-no-store', webhookId: '6b1d2f3a-4c5e-5f60-8a7b-9c0d1e2f3a44', store: BLOCKED_STORES.pipedrive }),
 		]);
 		await n8n.start();
 		for (const id of Object.values(ids)) await n8n.activate(id);
@@ -158,7 +189,54 @@ describe('CRM templates in a real n8n', () => {
 
 	afterAll(async () => {
 		await n8n?.dispose();
+		rmSync(blockedStoreDir, { recursive: true, force: true });
 	});
+
+	/**
+	 * A run that died after Handoff Gate recorded the hand-off, before Tier Router: the sender's
+	 * redelivery of the same event (Same Event Again?) is routed then, once. `crmOwners` reads the
+	 * owner each CRM request of a call gave the lead.
+	 */
+	async function redeliveredAfterGateCut(cutPath: string, cutId: string, path: string, workflowId: string, lead: Json, runs: number, crmOwners: (requests: RecordedRequest[]) => string[]) {
+		const cut = await deliver(cutPath, cutId, lead, 1);
+		assert.equal(cut.run.json('Handoff Gate', 0).length, 1, 'the dead run recorded the hand-off');
+		assert.deepEqual([cut.run.nodes.includes('Tier Router'), cut.requests.length, cut.emails.length], [false, 0, 0], 'the dead run routed and sent nothing');
+
+		const retry = await deliver(path, workflowId, lead, runs);
+		const routing = retry.run.json('Tier Router', 0)[0]?.routing as Routing;
+		assert.ok(routing, `the redelivery was not routed to Hot: ${JSON.stringify(retry.answer)}`);
+		assert.deepEqual(retry.answer.leads.map((l) => [l.status, l.decision]), [['ok', 'handedOff']]);
+		assert.deepEqual(crmOwners(retry.requests), [String(routing.ownerId)], 'the CRM is given the owner once');
+		assert.equal(retry.requests.filter((r) => r.host === 'slack.com').length, 1, 'one Slack message');
+
+		const third = await deliver(path, workflowId, lead, runs + 1);
+		assert.deepEqual(third.answer.leads.map((l) => [l.status, l.decision]), [['ok', 'alreadyHandedOff']]);
+		assert.deepEqual([third.requests.map((r) => `${r.method} ${r.host}${r.path}`), third.emails.length], [[], 0], 'routed: nothing is sent again');
+	}
+
+	/**
+	 * The store unreachable: the webhook answers 503 with the lead marked for a retry, and nothing
+	 * is sent. The store back, the sender's retry hands the lead off once.
+	 */
+	async function retriedAfterStoreBack(store: keyof typeof BLOCKED_STORES, path: string, workflowId: string, lead: Json, crmOwners: (requests: RecordedRequest[]) => string[]) {
+		const mocks = n8n.mocks!;
+		writeFileSync(blockedStoreFile(store), 'a file where the store folder should be');
+		const before = mocks.requests().length;
+		const down = await n8n.callWebhook(path, lead, { headers: HEADER });
+		const answer = down.body as Answer & { leads: Array<{ retry?: boolean }> };
+		assert.equal(down.status, 503, JSON.stringify(down.body));
+		assert.deepEqual(answer.leads.map((l) => [l.lead, l.status, l.retry]), [[lead.email, 'error', true]]);
+		await n8n.waitForExecution(workflowId, { count: 1, timeoutMs: 60_000 });
+		assert.deepEqual(mocks.requests().slice(before), [], 'nothing sent while the store was down');
+
+		rmSync(blockedStoreFile(store));
+		const retry = await deliver(path, workflowId, lead, 2);
+		const routing = retry.run.json('Tier Router', 0)[0]?.routing as Routing;
+		assert.ok(routing, `the retry was not routed to Hot: ${JSON.stringify(retry.answer)}`);
+		assert.deepEqual(retry.answer.leads.map((l) => [l.lead, l.status, l.decision]), [[lead.email, 'ok', 'handedOff']]);
+		assert.deepEqual(crmOwners(retry.requests), [String(routing.ownerId)], 'the CRM is given the owner once');
+		assert.equal(retry.requests.filter((r) => r.host === 'slack.com').length, 1, 'one Slack message');
+	}
 
 	/** Sends leads to a template's webhook; the answer, the execution, and only this call's mock traffic. */
 	async function deliver(path: string, workflowId: string, leads: Json, count: number) {
@@ -387,6 +465,17 @@ describe('CRM templates in a real n8n', () => {
 			const bad = await deliver(path, ids.salesforce, badLead('broken@umbrella.com'), 3);
 			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@umbrella.com', 'error', 0, 0]);
 		});
+
+		/** The owner each Lead upsert gave the lead. */
+		const salesforceOwners = (requests: RecordedRequest[]) => requests.filter((r) => r.host.endsWith('salesforce.com') && r.method === 'PATCH' && /\/sobjects\/lead\/Email\//.test(r.path)).map((r) => String((r.body as Json).OwnerId));
+
+		it('a redelivered event whose hand-off was recorded but whose routing was cut is routed once: the owner written to Salesforce once, one Slack message', async () => {
+			await redeliveredAfterGateCut('lead-handoff/salesforce-gate-cut', ids.salesforceGateCut, path, ids.salesforce, hotLead('ivy@umbrella.com', 'sf-ivy'), 4, salesforceOwners);
+		});
+
+		it('the store unreachable: the webhook answers 503; the retry after the store is back hands the lead off once', async () => {
+			await retriedAfterStoreBack('salesforce', 'lead-handoff/salesforce-no-store', ids.salesforceNoStore, hotLead('joe@umbrella.com', 'sf-joe'), salesforceOwners);
+		});
 	});
 
 	describe('Inbound lead to Pipedrive', () => {
@@ -477,6 +566,17 @@ describe('CRM templates in a real n8n', () => {
 			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
 			const bad = await deliver(path, ids.pipedrive, badLead('broken@hooli.com'), 4);
 			assert.deepEqual([bad.answer.failed, bad.answer.leads[0].lead, bad.answer.leads[0].status, bad.requests.length, bad.emails.length], [1, 'broken@hooli.com', 'error', 0, 0]);
+		});
+
+		/** The owner each Pipedrive lead was created for. */
+		const pipedriveOwners = (requests: RecordedRequest[]) => requests.filter((r) => r.host === 'api.pipedrive.com' && r.method === 'POST' && /\/v1\/leads$/.test(r.path)).map((r) => String((r.body as Json).owner_id));
+
+		it('a redelivered event whose hand-off was recorded but whose routing was cut is routed once: one Pipedrive lead for the owner, one Slack message', async () => {
+			await redeliveredAfterGateCut('lead-handoff/pipedrive-gate-cut', ids.pipedriveGateCut, path, ids.pipedrive, hotLead('max@hooli.com', 'pd-max'), 5, pipedriveOwners);
+		});
+
+		it('the store unreachable: the webhook answers 503; the retry after the store is back hands the lead off once', async () => {
+			await retriedAfterStoreBack('pipedrive', 'lead-handoff/pipedrive-no-store', ids.pipedriveNoStore, hotLead('zoe@hooli.com', 'pd-zoe'), pipedriveOwners);
 		});
 	});
 });
