@@ -459,6 +459,7 @@ describe('CRM templates in a real n8n', () => {
 		});
 
 		it('the same webhook delivered again creates no second lead write, task, message or email; a bad lead is answered with its error', async () => {
+			assert.equal((first.run.json('Confirm Delivery')[0]?.delivery as { status?: string } | undefined)?.status, 'confirmed', 'the messages went: the delivery is recorded');
 			const again = await deliver(path, ids.salesforce, lead, 2);
 			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['sam@umbrella.com', 'ok', 'alreadyHandedOff']]);
 			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
@@ -561,6 +562,7 @@ describe('CRM templates in a real n8n', () => {
 		});
 
 		it('the same webhook delivered again creates no second person, lead, activity, note, message or email; a bad lead is answered with its error', async () => {
+			assert.equal((first.run.json('Confirm Delivery')[0]?.delivery as { status?: string } | undefined)?.status, 'confirmed', 'the messages went: the delivery is recorded');
 			const again = await deliver(path, ids.pipedrive, lead, 3);
 			assert.deepEqual(again.answer.leads.map((l) => [l.lead, l.status, l.decision]), [['kim@hooli.com', 'ok', 'alreadyHandedOff']]);
 			assert.deepEqual([again.requests.map((r) => `${r.method} ${r.host}${r.path}`), again.emails.length], [[], 0]);
