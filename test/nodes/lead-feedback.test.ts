@@ -4,6 +4,7 @@
  * and scoring model; a contact stops the SLA timer; the same CRM event again leaves on Unchanged;
  * bad input names the item and the field; test runs keep nothing.
  */
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -86,6 +87,23 @@ describe('Lead Feedback: Record Outcome', () => {
 		assert.equal(again.unchanged[0].duplicates, 1);
 		assert.match(String(again.unchanged[0].note), /recorded before/);
 		assert.equal((await f.store.listOutcomeEvents('default', LEAD, HANDOFF)).length, 1);
+	});
+
+	it('keys outcomes mapped without an Event ID by their lead too: two leads with the same disposition at the same time are both recorded, each once', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.uniqueArray(fc.emailAddress(), { minLength: 2, maxLength: 4, selector: (e) => e.toLowerCase() }), fc.constantFrom('Connected', 'accepted', 'Closed Won'), async (emails, disposition) => {
+				const f = await seeded();
+				const at = new Date(T0 + 20 * MINUTE).toISOString();
+				const params = fields({ fields: { occurredAt: '={{ $json.at }}', amount: '={{ $json.amount ?? "" }}' } });
+				const items = emails.map((email) => ({ email, disposition, at, ...(disposition === 'Closed Won' ? { amount: '100' } : {}) }));
+				const first = await feedback(f, params, items);
+				assert.equal(first.recorded.length, emails.length, JSON.stringify(first));
+				const again = await feedback(f, params, items);
+				assert.equal(again.recorded.length, 0, 'the same events again change nothing');
+				assert.equal(again.unchanged.length, emails.length);
+			}),
+			{ numRuns: 8 },
+		);
 	});
 
 	it('ends won whatever the order (won before accepted), with the amount, and keeps a reopen as a correction', async () => {

@@ -23,6 +23,7 @@ import {
 	type OutcomeEvent,
 	type PlainOutcome,
 } from '../../../engine/feedback';
+import { eventKeyOf } from '../../../engine/common/eventKey';
 import { leadKeyOf } from '../../../engine/scoring';
 import { changeFor, type SlaTimer, type TimerChange } from '../../../engine/sla';
 import { clock } from '../../../shared/clock';
@@ -200,8 +201,13 @@ function eventsOf(ctx: IExecuteFunctions, i: number, p: Prepared, receivedAt: nu
 	if (fields.occurredAt) plain.occurredAt = fields.occurredAt;
 	if (fields.by) plain.by = fields.by as string;
 	if (fields.eventId !== undefined && fields.eventId !== '') plain.eventId = fields.eventId as string;
+	// Keyed by content when no Event ID is mapped: the lead and hand-off it is about are part of that
+	// content, so two leads' same disposition at the same time are two events, not one.
+	const about = { lead: optionalText(ctx, 'leadKey', i) ?? null, handoff: optionalText(ctx, 'handoffKey', i) ?? null };
 	try {
-		return { events: [plainEvent(p.dispositions, plain, { receivedAt, zone: p.zone }, '', 'manual')], ignored: [], errors: [] };
+		const event = plainEvent(p.dispositions, plain, { receivedAt, zone: p.zone }, '', 'manual');
+		if (plain.eventId === undefined) event.id = `manual:${eventKeyOf({ ...plain, about }, undefined)}`;
+		return { events: [event], ignored: [], errors: [] };
 	} catch (error) {
 		throw renameField(error);
 	}
