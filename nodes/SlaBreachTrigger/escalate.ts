@@ -38,7 +38,7 @@ import {
 	type StageDue,
 	type StageName,
 } from '../engine/sla';
-import { StoreError, type HandoffStore, type SlaClaim, type SlaHold } from '../store';
+import { StoreError, type HandoffStore, type SlaClaim, type SlaHold, type SlaUnreadableTimer } from '../store';
 import { fireWithoutReassigning, reassignByRouting, type HeldReassignResult, type ReassignResult } from '../shared/slaReassign';
 import { DEFAULT_CLAIM_LIMIT, MAX_CLAIM_LIMIT, STAGE_OUTPUTS } from './description';
 
@@ -160,6 +160,19 @@ function unrenderable(timer: SlaTimer, stage: StageDue, firedAt: number, error: 
 	});
 }
 
+function unreadableItem(timer: SlaUnreadableTimer, now: number): IDataObject {
+	return {
+		stage: timer.stage,
+		stageLabel: timer.stage === null ? null : (STAGE_LABELS[timer.stage as StageName] ?? timer.stage),
+		handoffKey: timer.handoffKey,
+		stageDueAt: timer.dueAt === null ? null : new Date(timer.dueAt).toISOString(),
+		polledAt: new Date(now).toISOString(),
+		unreadable: true,
+		retryAt: new Date(timer.retryAt).toISOString(),
+		error: `The SLA timer could not be read from the store (${timer.reason}): no stage fired. It is set aside until the next report; repair or erase its row, or release its hand-off.`,
+	};
+}
+
 /** The escalation of a Reassignment stage, with the reassignment done first when the option is on. */
 async function reassignmentItem(store: HandoffStore, settings: TriggerSettings, claim: SlaClaim<SlaTimer>, stage: StageDue, policy: ReturnType<typeof compilePolicy>): Promise<IDataObject> {
 	const manager = managerFor(claim.timer, policy, settings.managers);
@@ -248,8 +261,14 @@ async function heldReassignmentItem(store: HandoffStore, settings: TriggerSettin
 export async function pollEscalations(store: HandoffStore, settings: TriggerSettings, now: number): Promise<INodeExecutionData[][] | null> {
 	// With reassigning on, the Reassignment stage is leased by the claim and fired with its reassignment.
 	const claims = await store.claimDueSlaStages<SlaTimer>(settings.scope, now, pollStep, { limit: settings.claimLimit, ...(settings.reassign ? { hold: HOLD } : {}) });
-	if (claims.length === 0) return null;
+	if (claims.length === 0 && claims.unreadable.length === 0) return null;
 	const outputs = emptyOutputs();
+	// A timer whose stored state is corrupt fires nothing; it is shown on its stage's output (the
+	// last one when its stage is unknown), so the workflow can alert someone, and again each hour.
+	for (const timer of claims.unreadable) {
+		const output = timer.stage === null ? -1 : outputOf(timer.stage);
+		outputs[output >= 0 ? output : outputs.length - 1].push({ json: unreadableItem(timer, now) });
+	}
 	for (const claim of claims) {
 		let policy: ReturnType<typeof compilePolicy> | undefined;
 		let failure: unknown;

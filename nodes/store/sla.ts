@@ -32,6 +32,8 @@ import type {
 	SlaChange,
 	SlaChangeOutcome,
 	SlaClaim,
+	SlaClaims,
+	SlaUnreadableTimer,
 	SlaHold,
 	SlaKeptContact,
 	SlaListOptions,
@@ -601,6 +603,9 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
  * A stage `hold` names is leased instead (SlaHold), with the stages before it fired; a lease that
  * ran out is due again, so the next poll claims it like any due stage.
  */
+/** How long a due timer that could not be read waits before a poll reports it again. */
+export const UNREADABLE_RETRY_MS = 60 * 60_000;
+
 export async function claimDueSlaStages<T extends SlaTimerRecord>(
 	driver: Driver,
 	scope: string,
@@ -608,7 +613,7 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 	advance: SlaAdvance<T>,
 	limit = DEFAULT_CLAIM_LIMIT,
 	hold?: SlaHold,
-): Promise<Array<SlaClaim<T>>> {
+): Promise<SlaClaims<T>> {
 	checkKey(scope, 'Scope');
 	checkTime(now, 'The poll time');
 	const size = checkLimit(limit);
@@ -621,35 +626,52 @@ export async function claimDueSlaStages<T extends SlaTimerRecord>(
 			WHERE scope = $1 AND next_due_at <= $2 ORDER BY next_due_at, handoff_key LIMIT $3 FOR UPDATE SKIP LOCKED`,
 			[scope, now, size],
 		);
-		if (rows.length === 0) return [];
+		const claims = Object.assign([] as Array<SlaClaim<T>>, { unreadable: [] as SlaUnreadableTimer[] });
+		if (rows.length === 0) return claims;
 		const policies = await policiesOf(driver, tx, rows.map((r) => r.policy_key));
-		const claims: Array<SlaClaim<T>> = [];
 		const moved: Array<[handoffKey: string, nextStage: string | null, nextDueAt: number | null]> = [];
 		const rewritten: Array<{ timer: T; assignmentKey: string | null; lease?: { stage: string; until: number } }> = [];
+		const setAside: Array<readonly [string, string | null, number]> = [];
 		for (const row of rows) {
-			const before = readTimer<T>(driver, row);
-			const step = advance(before, now);
-			const held = hold ? step.due.findIndex((s) => hold.stages.includes(s.stage)) : -1;
-			if (held >= 0) {
-				// Fire the stages before the held one; lease the held one, left first in the schedule.
-				const stage = step.due[held];
-				if (before.schedule[held]?.stage !== stage.stage || before.schedule[held].dueAt !== stage.dueAt) {
-					throw invalid('An SLA timer of the poll: a poll must fire the stages of its schedule in order.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
+			// Each row is read, advanced and checked before anything of it is kept, so a row that
+			// fails (corrupt state, another shape) can be set aside whole: it must not stop every
+			// poll of the scope. Nothing of it fires; it is reported, and due again after a while.
+			try {
+				const before = readTimer<T>(driver, row);
+				const step = advance(before, now);
+				if (!step || !Array.isArray(step.due)) throw new TypeError('the poll step gave no list of due stages');
+				const held = hold ? step.due.findIndex((s) => hold.stages.includes(s.stage)) : -1;
+				if (held >= 0) {
+					// Fire the stages before the held one; lease the held one, left first in the schedule.
+					const stage = step.due[held];
+					if (before.schedule[held]?.stage !== stage.stage || before.schedule[held].dueAt !== stage.dueAt) {
+						throw invalid('An SLA timer of the poll: a poll must fire the stages of its schedule in order.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
+					}
+					const leased = firstFired(before, held);
+					const until = now + hold!.leaseMs;
+					rewritten.push({ timer: leased, assignmentKey: row.assignment_key, lease: { stage: stage.stage, until } });
+					claims.push({ timer: leased, policy: policies.get(row.policy_key)!, due: step.due.slice(0, held), firedAt: now, held: { stage, until } });
+					continue;
 				}
-				const leased = firstFired(before, held);
-				const until = now + hold!.leaseMs;
-				rewritten.push({ timer: leased, assignmentKey: row.assignment_key, lease: { stage: stage.stage, until } });
-				claims.push({ timer: leased, policy: policies.get(row.policy_key)!, due: step.due.slice(0, held), firedAt: now, held: { stage, until } });
-				continue;
+				const after = checkRecord(step.timer, before, 'An SLA timer of the poll');
+				const [nextStage, nextDueAt] = nextOf(after);
+				if (nextDueAt !== null && nextDueAt <= now) throw invalid('An SLA timer of the poll still has a stage due at the poll time after the poll.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
+				if (onlyFired(before, after, step.due.length)) moved.push([before.handoffKey, nextStage, nextDueAt]);
+				else rewritten.push({ timer: after, assignmentKey: row.assignment_key });
+				claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });
+			} catch (error) {
+				const retryAt = now + UNREADABLE_RETRY_MS;
+				claims.unreadable.push({
+					handoffKey: row.handoff_key,
+					stage: row.next_stage,
+					dueAt: row.next_due_at === null ? null : Number(row.next_due_at),
+					reason: error instanceof Error ? error.message : String(error),
+					retryAt,
+				});
+				setAside.push([row.handoff_key, row.next_stage, retryAt]);
 			}
-			const after = checkRecord(step.timer, before, 'An SLA timer of the poll');
-			const [nextStage, nextDueAt] = nextOf(after);
-			if (nextDueAt !== null && nextDueAt <= now) throw invalid('An SLA timer of the poll still has a stage due at the poll time after the poll.', leadValues({ lead: before.leadKey, handoff: before.handoffKey, scope: before.scope }));
-			if (onlyFired(before, after, step.due.length)) moved.push([before.handoffKey, nextStage, nextDueAt]);
-			else rewritten.push({ timer: after, assignmentKey: row.assignment_key });
-			claims.push({ timer: after, policy: policies.get(row.policy_key)!, due: step.due, firedAt: now });
 		}
-		await moveOn(tx, driver, scope, now, moved);
+		await moveOn(tx, driver, scope, now, [...moved, ...setAside]);
 		const report = new ReportChanges();
 		for (const { timer, assignmentKey, lease } of rewritten) await writeTimer(tx, report, timer, assignmentKey, now, lease);
 		const fired = claims.flatMap((claim) => claim.due.map((stage) => [claim.timer.handoffKey, stage.stage, claim.timer.leadKey, stage.dueAt] as const));

@@ -18,7 +18,7 @@ import { currentVersion, leadTables, type LeadTable } from './migrations';
 import { ALL_SCOPES, type AllScopes } from './scope';
 import * as sla from './sla';
 import type { AssignmentRecord, AssignmentRequest, AssignmentResult, AssignmentSlaStart, DeliveryConfirmation, ResendClaim } from './types';
-import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaim, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
+import type { SlaAdvance, SlaChange, SlaChangeOutcome, SlaClaims, SlaHold, SlaListOptions, SlaReassignDecider, SlaReassignInput, SlaReassignOutcome, SlaStart, SlaStartDecider, SlaStartInput, SlaStartOutcome, SlaTarget, SlaTimerRecord } from './types';
 import type { AssignmentDecider, AssignmentInput, AssignmentOutcome, HandoffDecider, HandoffInput, HandoffOutcome, HandoffState } from './types';
 import type { HandoffStore, LedgerActivity, LedgerActivityInput, ScoreSnapshot, ScoreSnapshotInput, ThresholdCrossing } from './types';
 import type { CompanyDataEntry, HandoffHistory, HandoffReleaseInput, HandoffReleaseOutcome } from './types';
@@ -367,7 +367,7 @@ export class SqlHandoffStore implements HandoffStore {
 		return sla.changeSlaTimers(this.driver, target, at, change, { ...options, now: this.now() });
 	}
 
-	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options: { limit?: number; hold?: SlaHold } = {}): Promise<Array<SlaClaim<T>>> {
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options: { limit?: number; hold?: SlaHold } = {}): Promise<SlaClaims<T>> {
 		return sla.claimDueSlaStages(this.driver, scope, now, advance, options.limit, options.hold);
 	}
 

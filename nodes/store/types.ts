@@ -338,9 +338,10 @@ export interface HandoffStore {
 	 * Claims the SLA stages due by `now` of up to `limit` (default 1,000) timers of a scope, most
 	 * overdue first, moving each timer on to its next stage; each stage fires exactly once, whatever
 	 * the number of pollers. An index range, not a scan. With `hold`, a due stage it names is not
-	 * fired but leased (see SlaHold): `reassignSlaTimer` with `held` fires it.
+	 * fired but leased (see SlaHold): `reassignSlaTimer` with `held` fires it. A timer whose stored
+	 * state cannot be read or advanced is set aside (`unreadable`), so it never blocks the others.
 	 */
-	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number; hold?: SlaHold }): Promise<Array<SlaClaim<T>>>;
+	claimDueSlaStages<T extends SlaTimerRecord>(scope: string, now: number, advance: SlaAdvance<T>, options?: { limit?: number; hold?: SlaHold }): Promise<SlaClaims<T>>;
 	/**
 	 * Reassigns a hand-off through the routing, under the timer's lock, the team's round-robin
 	 * counter and the reps' load rows: the new owner, the counter and the moved load commit together.
@@ -501,6 +502,23 @@ export interface SlaChangeOutcome<T extends SlaTimerRecord> {
 
 /** A poll step, pure: the timer with the stages due by `now` fired, and those stages. */
 export type SlaAdvance<T extends SlaTimerRecord> = (timer: T, now: number) => { timer: T; due: SlaStageDue[] };
+
+/**
+ * A due timer a poll could not read or advance (its stored state corrupt or of another shape):
+ * nothing fired, its next due time moved to `retryAt`, so the poll's other timers go on and the
+ * timer is reported again then, until it is repaired or erased.
+ */
+export interface SlaUnreadableTimer {
+	handoffKey: string;
+	/** The stage that was due, and when, as the timer's row says. */
+	stage: string | null;
+	dueAt: number | null;
+	reason: string;
+	retryAt: number;
+}
+
+/** A poll's claims, and the due timers it set aside as unreadable. */
+export type SlaClaims<T extends SlaTimerRecord> = Array<SlaClaim<T>> & { unreadable: SlaUnreadableTimer[] };
 
 export interface SlaClaim<T extends SlaTimerRecord> {
 	timer: T;

@@ -5,9 +5,12 @@
  * names, timers contacted or leads erased before the polls, claim limits of a few stages. Polls
  * at random times, then far ahead until nothing is left. What holds: no poll throws; every stage
  * is emitted at most once across polls, and exactly the stages the store recorded as fired are
- * emitted; by the last poll every untouched timer has fired all its stages due.
+ * emitted; by the last poll every untouched timer has fired all its stages due. A timer row
+ * corrupted in the store blocks none of the others.
  */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import fc from 'fast-check';
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -15,6 +18,7 @@ import { compilePolicy, decideStart, changeFor, makePolicy, routingSnapshot, typ
 import { clock } from '../../nodes/shared/clock';
 import { SlaBreachTrigger } from '../../nodes/SlaBreachTrigger/SlaBreachTrigger.node.ts';
 import { closeAllStores, openStore, StoreError, storeConfigFromCredential, type HandoffStore } from '../../nodes/store';
+import { STORE_FILE } from '../../nodes/store/sqlite';
 import { pollNode } from '../helpers/n8n-runner';
 import { embeddedBackend } from '../store/backends';
 import { UNICODE } from './hostile';
@@ -124,7 +128,7 @@ it('odd timers, polled at random times and then far ahead: no poll throws, each 
 			fc.integer({ min: 2, max: 20 }),
 			async (timers, steps, reassign, claimLimit) => {
 				const config = await backend.fresh();
-				const folder = config.folder!;
+				const folder = (config as { folder?: string }).folder!;
 				const credentials = { leadHandoffStoreApi: { backend: 'embedded', folder } };
 				const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
 				lease.release();
@@ -174,5 +178,57 @@ it('odd timers, polled at random times and then far ahead: no poll throws, each 
 			},
 		),
 		{ numRuns: 20, seed: 21 },
+	);
+}, 120_000);
+
+/** Stored timer states a poll cannot read or advance: cut JSON, another shape, wrong types. */
+const CORRUPT_STATES = ['{"status":"running","schedule":', '{"status":"running"}', '{"status":"running","schedule":"soon"}', '[]', 'null', '{"status":"running","schedule":[{"stage":7}]}'];
+
+it('a corrupt timer row never blocks the others: their stages fire once, it is reported on its stage\'s output and set aside, then reported again an hour later (fast-check)', async () => {
+	await fc.assert(
+		fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.nat(), fc.constantFrom(...CORRUPT_STATES), fc.integer({ min: 1, max: 3 }), async (count, pick, corrupt, claimLimit) => {
+			const config = await backend.fresh();
+			const folder = (config as { folder?: string }).folder!;
+			const credentials = { leadHandoffStoreApi: { backend: 'embedded', folder } };
+			const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
+			lease.release();
+			const store = lease.store;
+			const run = ++stores;
+			const policy = makePolicy({ minutes: 60, basis: 'calendar', action: 'contact' } as never, { zone: 'UTC' } as never, { reminder: { percent: 50 }, manager: 'off', reassign: 'off', lastAlert: { percent: 100 } } as Ladder);
+			const keys = Array.from({ length: count }, (_, i) => `c${run}-${i}`);
+			clock.now = () => T0;
+			for (const key of keys) assert.ok(await startTimer(store, key, T0, policy, 'Dana Scully'));
+			const bad = keys[pick % count];
+			const db = new DatabaseSync(path.join(folder, STORE_FILE));
+			db.prepare('UPDATE sla_timers SET state = ? WHERE handoff_key = ?').run(corrupt, bad);
+			db.close();
+
+			const emitted: string[] = [];
+			const reported: string[] = [];
+			const pollAt = async (at: number) => {
+				clock.now = () => at;
+				const result = await pollNode({ node: trigger, credentials, timezone: 'UTC', parameters: { reassign: false, options: { claimLimit } } });
+				assert.equal(result.error, undefined, result.error?.message);
+				for (const item of (result.emitted ?? []).flat()) {
+					if (item.json.unreadable === true) {
+						assert.equal(item.json.handoffKey, bad);
+						assert.match(String(item.json.error), /could not be read/);
+						reported.push(String(item.json.handoffKey));
+					} else emitted.push(`${String(item.json.handoffKey)}/${String(item.json.stage)}`);
+				}
+				return result.emitted;
+			};
+			// Two hours on: every good timer's reminder and last alert are due.
+			const at = T0 + 2 * 60 * MINUTE;
+			for (let polls = 0; (await pollAt(at)) !== null; polls++) assert.ok(polls < 20, 'the polls end: the corrupt row is set aside');
+			const good = keys.filter((k) => k !== bad);
+			const recorded = (await Promise.all(good.map(async (k) => (await store.slaEscalations('default', k)).map((e) => `${k}/${e.stage}`)))).flat();
+			assert.deepEqual(emitted.sort(), recorded.sort(), 'the good timers emitted what the store recorded as fired, once each');
+			for (const k of good) assert.ok(emitted.includes(`${k}/reminder`), `${k}: its reminder, due an hour ago, fired`);
+			assert.deepEqual(reported, [bad], 'the corrupt timer is reported once per hour');
+			await pollAt(at + 61 * MINUTE);
+			assert.deepEqual(reported, [bad, bad], 'and again an hour later, until repaired');
+		}),
+		{ numRuns: 15, seed: 7 },
 	);
 }, 120_000);
