@@ -222,7 +222,7 @@ describe('Lead Feedback Trigger: a request it cannot verify', () => {
 				async ([text, body], attack, name, junk, query, extra) => {
 					const raw = Buffer.from(text, 'utf8');
 					const ts = NOW - (++serial % (4 * MINUTE));
-					const headers = { ...contentType(extra), ...forged(scheme, attack, raw, query, name, junk, ts) };
+					const headers = { ...contentType(extra), ...forged(scheme, attack, raw, query, name, junk, ts) } as Record<string, string | string[]>;
 					// An altered body: the signature is over other bytes than those received.
 					const sentRaw = attack === 'altered' ? Buffer.concat([raw, Buffer.from(' ')]) : raw;
 					const answer = await deliver({ scheme, raw: sentRaw, body, headers, query }, store);
@@ -249,7 +249,7 @@ describe('Lead Feedback Trigger: a verified request', () => {
 			fc.asyncProperty(bodyText.chain((text) => fc.tuple(fc.constant(text), parsedBody(text))), headerCase, fc.constantFrom('', '?portal=44'), noise, async ([text, body], name, query, extra) => {
 				const raw = Buffer.from(text, 'utf8');
 				const ts = NOW - (++serial % (4 * MINUTE));
-				const headers = { ...contentType(extra), ...signedHeaders(scheme, raw, query, ts, name), [name('Authorization')]: scheme === 'basicAuth' ? basicAuthHeader('pipedrive', 'pw') : 'Bearer secret-token', Cookie: 'session=secret' };
+				const headers = { ...contentType(extra), ...signedHeaders(scheme, raw, query, ts, name), [name('Authorization')]: scheme === 'basicAuth' ? basicAuthHeader('pipedrive', 'pw') : 'Bearer secret-token', Cookie: 'session=secret' } as Record<string, string | string[]>;
 				const d: Delivery = { scheme, raw, body, headers, query };
 				const first = await deliver(d, store);
 				assert.equal(first.thrown, undefined, `the webhook threw: ${String((first.thrown as Error)?.stack ?? first.thrown)}`);

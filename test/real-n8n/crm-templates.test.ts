@@ -28,7 +28,7 @@ const HEADER = { 'x-lead-handoff-key': SECRET };
 type Json = Record<string, unknown>;
 type Node = { name: string; type: string; parameters: Json; credentials?: Json };
 type Routing = { tier: string; ownerId: string | null; dueAt: string; dueAtLocal: string; slaTimer: { status: string; dueAt: string }; autoReply: { promisedBy: string; promisedByLocal: string } | null };
-type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; autoReplyBy?: string | null; error?: unknown; deliveryErrors?: unknown[] }> };
+type Answer = { received: number; decided: number; failed: number; leads: Array<{ lead: string | null; status: string; decision?: string; tier?: string | null; owner?: string | null; due?: string | null; autoReplyBy?: string | null; error?: unknown; deliveryErrors?: unknown[]; retry?: boolean }> };
 
 const CREDENTIALS = {
 	httpHeaderAuth: { id: 'LhCrmWebhookKey1', name: 'Lead webhook key' },

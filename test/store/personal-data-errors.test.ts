@@ -85,7 +85,7 @@ describe('store errors about a lead keep its personal data out of the message', 
 						{ ...timer, leadKey: p.phone },
 						{ ...timer, status: p.lastName as SlaTimer['status'] },
 						{ ...timer, dueAt: p.firstName as unknown as number },
-						{ ...timer, schedule: [{ stage: p.company, dueAt: timer.dueAt + HOUR }, { stage: 'b', dueAt: timer.dueAt }] },
+						{ ...timer, schedule: [{ stage: p.company, dueAt: timer.dueAt + HOUR }, { stage: 'b', dueAt: timer.dueAt }] as unknown as SlaTimer['schedule'] },
 					][variant];
 				await refused(store.startSlaTimer<SlaTimer>(input, (state) => ({ timer: broken(decide(state).timer) })), p, 'a wrong start');
 

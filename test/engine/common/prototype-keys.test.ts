@@ -361,7 +361,7 @@ describe('prototype keys are inert: the same results as without them', () => {
 			fc.property(words(2), ([hot, warm]) => {
 				try {
 					const names = { Hot: hot, Warm: warm };
-					assert.deepEqual(judge['SLA escalation'](renamed(ESCALATION, names), copy(LEADS), [hot, warm, 'MQL', hot.toUpperCase() === hot ? hot.toLowerCase() : hot.toUpperCase()]).slice(0, 3), (clean as unknown[]).slice(0, 3));
+					assert.deepEqual((judge['SLA escalation'](renamed(ESCALATION, names), copy(LEADS), [hot, warm, 'MQL', hot.toUpperCase() === hot ? hot.toLowerCase() : hot.toUpperCase()]) as unknown[]).slice(0, 3), (clean as unknown[]).slice(0, 3));
 				} finally {
 					prototypesUntouched();
 				}
