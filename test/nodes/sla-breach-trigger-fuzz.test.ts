@@ -119,6 +119,15 @@ async function startTimer(store: HandoffStore, handoffKey: string, startedAt: nu
 const fired = (emitted: INodeExecutionData[][] | null) => (emitted ?? []).flatMap((output) => output.map((item) => `${String(item.json.handoffKey)}/${String(item.json.stage)}`));
 
 let stores = 0;
+
+/** A fresh embedded store, opened as the trigger opens its credential's. */
+async function freshStore(): Promise<{ folder: string; credentials: { leadHandoffStoreApi: { backend: string; folder: string } }; store: HandoffStore }> {
+	const folder = (await backend.fresh()) as { folder?: string };
+	const credentials = { leadHandoffStoreApi: { backend: 'embedded', folder: folder.folder! } };
+	const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
+	lease.release();
+	return { folder: folder.folder!, credentials, store: lease.store };
+}
 it('odd timers, polled at random times and then far ahead: no poll throws, each stage emitted once, as recorded (fast-check)', async () => {
 	await fc.assert(
 		fc.asyncProperty(
@@ -127,12 +136,7 @@ it('odd timers, polled at random times and then far ahead: no poll throws, each 
 			fc.boolean(),
 			fc.integer({ min: 2, max: 20 }),
 			async (timers, steps, reassign, claimLimit) => {
-				const config = await backend.fresh();
-				const folder = (config as { folder?: string }).folder!;
-				const credentials = { leadHandoffStoreApi: { backend: 'embedded', folder } };
-				const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
-				lease.release();
-				const store = lease.store;
+				const { credentials, store } = await freshStore();
 				const run = ++stores;
 				const started: Started[] = [];
 				for (const [i, t] of timers.entries()) {
@@ -187,12 +191,7 @@ const CORRUPT_STATES = ['{"status":"running","schedule":', '{"status":"running"}
 it('a corrupt timer row never blocks the others: their stages fire once, it is reported on its stage\'s output and set aside, then reported again an hour later (fast-check)', async () => {
 	await fc.assert(
 		fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.nat(), fc.constantFrom(...CORRUPT_STATES), fc.integer({ min: 1, max: 3 }), async (count, pick, corrupt, claimLimit) => {
-			const config = await backend.fresh();
-			const folder = (config as { folder?: string }).folder!;
-			const credentials = { leadHandoffStoreApi: { backend: 'embedded', folder } };
-			const lease = await openStore(storeConfigFromCredential(credentials.leadHandoffStoreApi), { owner: 'credential:leadHandoffStoreApi' });
-			lease.release();
-			const store = lease.store;
+			const { folder, credentials, store } = await freshStore();
 			const run = ++stores;
 			const policy = makePolicy({ minutes: 60, basis: 'calendar', action: 'contact' } as never, { zone: 'UTC' } as never, { reminder: { percent: 50 }, manager: 'off', reassign: 'off', lastAlert: { percent: 100 } } as Ladder);
 			const keys = Array.from({ length: count }, (_, i) => `c${run}-${i}`);
