@@ -180,7 +180,7 @@ function optionalText(ctx: IExecuteFunctions, name: string, i: number): string |
 }
 
 /** The item's outcome events: mapped from its payload by a preset, or from the fields mapped here. */
-function eventsOf(ctx: IExecuteFunctions, i: number, p: Prepared, receivedAt: number): MappingResult {
+function eventsOf(ctx: IExecuteFunctions, i: number, p: Prepared, receivedAt: number, about: { lead?: string; handoff?: string }): MappingResult {
 	if (p.preset) {
 		let payload = ctx.getNodeParameter('payload', i, undefined) as unknown;
 		if (typeof payload === 'string') {
@@ -203,10 +203,9 @@ function eventsOf(ctx: IExecuteFunctions, i: number, p: Prepared, receivedAt: nu
 	if (fields.eventId !== undefined && fields.eventId !== '') plain.eventId = fields.eventId as string;
 	// Keyed by content when no Event ID is mapped: the lead and hand-off it is about are part of that
 	// content, so two leads' same disposition at the same time are two events, not one.
-	const about = { lead: optionalText(ctx, 'leadKey', i) ?? null, handoff: optionalText(ctx, 'handoffKey', i) ?? null };
 	try {
 		const event = plainEvent(p.dispositions, plain, { receivedAt, zone: p.zone }, '', 'manual');
-		if (plain.eventId === undefined) event.id = `manual:${eventKeyOf({ ...plain, about }, undefined)}`;
+		if (plain.eventId === undefined) event.id = `manual:${eventKeyOf({ ...plain, about: { lead: about.lead ?? null, handoff: about.handoff ?? null } }, undefined)}`;
 		return { events: [event], ignored: [], errors: [] };
 	} catch (error) {
 		throw renameField(error);
@@ -349,11 +348,11 @@ function noLead(given: unknown): LeadDataError {
 
 async function handleItem(ctx: IExecuteFunctions, item: INodeExecutionData, i: number, p: Prepared): Promise<{ output: number; json: IDataObject }> {
 	const receivedAt = clock.now();
-	const mapped = eventsOf(ctx, i, p, receivedAt);
-	if (mapped.events.length === 0 && mapped.errors.length > 0) throw unreadable(mapped);
 	const fieldsMode = p.input === 'fields';
 	const givenLead = optionalText(ctx, fieldsMode ? 'leadKey' : 'presetLeadKey', i);
 	const givenHandoff = optionalText(ctx, fieldsMode ? 'handoffKey' : 'presetHandoffKey', i);
+	const mapped = eventsOf(ctx, i, p, receivedAt, { lead: givenLead, handoff: givenHandoff });
+	if (mapped.events.length === 0 && mapped.errors.length > 0) throw unreadable(mapped);
 	const payload = fieldsMode ? undefined : JSON.stringify(ctx.getNodeParameter('payload', i, null) ?? null).slice(0, 2000);
 	const results: IDataObject[] = [];
 	for (const event of mapped.events) {
