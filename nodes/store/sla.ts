@@ -604,7 +604,7 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
  * ran out is due again, so the next poll claims it like any due stage.
  */
 /** How long a due timer that could not be read waits before a poll reports it again. */
-export const UNREADABLE_RETRY_MS = 60 * 60_000;
+const UNREADABLE_RETRY_MS = 60 * 60_000;
 
 export async function claimDueSlaStages<T extends SlaTimerRecord>(
 	driver: Driver,
