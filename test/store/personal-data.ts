@@ -11,7 +11,12 @@ export interface Person {
 	handoffKey: string;
 }
 
-const token = fc.string({ unit: fc.constantFrom(...'abcdefghijkmnpqrstuvwxyz'), minLength: 9, maxLength: 14 });
+/**
+ * Unbiased: fast-check's bias draws a few well-known words ("arguments", "constructor") far more
+ * often than chance, so two people of one run, or of two runs on one store, shared a hand-off
+ * key and event id, and the second event was a duplicate instead of an error.
+ */
+const token = fc.noBias(fc.string({ unit: fc.constantFrom(...'abcdefghijkmnpqrstuvwxyz'), minLength: 9, maxLength: 14 }));
 const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 8, maxLength: 10 });
 const capital = (word: string) => word[0].toUpperCase() + word.slice(1);
 
