@@ -96,6 +96,9 @@ export function postgresError(error: unknown, where: { host: string; port: numbe
 			return make('permission', `Schema "${where.schema}" does not exist in database "${where.database}" and could not be created. Check the schema name in ${CREDENTIAL}.`);
 		case '57P03':
 			return make('connection', `${at} is starting up or shutting down. Try again in a moment.`);
+		case '57P01':
+		case '57P02':
+			return make('connection', `${at} closed the connection: the server was shut down or restarted. Try again in a moment.`);
 		case '53300':
 			return make('connection', `${at} has no free connections (too many clients). Raise max_connections or lower the number of n8n workers.`);
 		case 'DEPTH_ZERO_SELF_SIGNED_CERT':
@@ -107,6 +110,10 @@ export function postgresError(error: unknown, where: { host: string; port: numbe
 	}
 	if (/does not support SSL/i.test(message)) {
 		return make('ssl', `${at} does not support SSL. Set SSL to "Disable" (or "Allow") in ${CREDENTIAL}.`);
+	}
+	// pg's own words when the server goes away mid-query (a restart, a failover) without a code.
+	if (/Connection terminated|not queryable/i.test(message)) {
+		return make('connection', `The connection to ${at} ended unexpectedly: the server was restarted or the network dropped. Try again in a moment.`);
 	}
 	if (/timeout/i.test(message)) {
 		return make('connection', `Cannot connect to ${at}: timed out. Check the host, the port and any firewall between n8n and the database.`);

@@ -134,6 +134,13 @@ export class PostgresDriver implements Driver {
 				throw this.explain(error);
 			}
 			let broken = false;
+			// A checked-out connection that the server drops (a restart, a failover) emits 'error' on
+			// the client; unheard, Node would crash n8n. Its query fails on its own; the client is
+			// not given back to the pool.
+			const lost = () => {
+				broken = true;
+			};
+			client.on('error', lost);
 			try {
 				await client.query('BEGIN');
 				if (setup) await setup(client);
@@ -151,6 +158,7 @@ export class PostgresDriver implements Driver {
 				if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
 				throw error instanceof StoreError ? error : this.explain(error);
 			} finally {
+				client.removeListener('error', lost);
 				client.release(broken);
 			}
 		}
