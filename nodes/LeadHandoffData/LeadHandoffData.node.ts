@@ -8,7 +8,7 @@ import {
 
 import { LeadDataError } from '../engine/common/errors';
 import { leadKeyOf } from '../engine/scoring';
-import { ALL_SCOPES, type HandoffRelease, type HandoffState, type HandoffStore } from '../store';
+import { ALL_SCOPES, whileUnreachable, type HandoffRelease, type HandoffState, type HandoffStore } from '../store';
 import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { storeScopeOf, storeScopeOption } from '../shared/leadInput';
@@ -48,7 +48,7 @@ export class LeadHandoffData implements INodeType {
 						name: 'Confirm Delivery',
 						value: 'confirmDelivery',
 						description:
-							"Record that the hand-off's messages (CRM task, Slack, email, SMS) were sent, so Tier Router's Resend Until Delivery Confirmed does not send them again on a redelivered event. Put it after the message steps. Each item passes through with a delivery field.",
+							"Record that the hand-off's messages (CRM task, Slack, email, SMS) were sent, so Tier Router's Resend Until Delivery Confirmed does not send them again on a redelivered event. Put it after the message steps. Each item passes through with a delivery field. A store it cannot reach (a database restart) is tried again for 20 seconds.",
 						action: 'Confirm delivery',
 					},
 					{
@@ -214,6 +214,13 @@ export class LeadHandoffData implements INodeType {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/**
+ * How long Confirm Delivery waits for a store it cannot reach: the messages went already, and an
+ * unrecorded delivery is sent again by the sender's retry. 20 s covers a PostgreSQL restart or
+ * failover; the webhook's answer waits as long.
+ */
+const CONFIRM_WAIT_MS = 20_000;
+
 /** Confirm Delivery on one item: the store keeps the first confirmation of the hand-off. */
 async function confirmDelivery(ctx: IExecuteFunctions, store: HandoffStore, i: number, scope: string) {
 	const given = ctx.getNodeParameter('eventKey', i, '');
@@ -221,7 +228,7 @@ async function confirmDelivery(ctx: IExecuteFunctions, store: HandoffStore, i: n
 	const eventKey = (given ?? '').trim();
 	if (eventKey === '') return { confirmed: false, status: 'nothingToConfirm', note: 'No event key: the lead was not routed to an owner, so there are no hand-off messages to confirm.' };
 	const leadKey = leadKeyOf(ctx.getNodeParameter('leadKey', i));
-	const outcome = await store.confirmDelivery(scope, leadKey, eventKey, clock.now());
+	const outcome = await whileUnreachable(() => store.confirmDelivery(scope, leadKey, eventKey, clock.now()), CONFIRM_WAIT_MS);
 	if (outcome.status === 'noAssignment') {
 		return { confirmed: false, status: 'noAssignment', eventKey, note: 'No assignment of this event in this store scope (never assigned, a test run that kept nothing, released or erased): nothing was recorded.' };
 	}
