@@ -8,7 +8,7 @@ import { parameterReader } from '../shared/ruleViews';
 import { leadReader, type LeadInputOptions } from '../shared/leadInput';
 import { openStoreFor, storeCredentialTest } from '../shared/store';
 import { withStoreRun } from '../shared/testRun';
-import { assignRequested, ownerRequest, planAssignments, type AssignedOwner, type OwnerRequest } from './assignOwner';
+import { assignRequested, ownerRequest, planAssignments, redeliveryOf, type AssignedOwner, type OwnerRequest } from './assignOwner';
 import { planSlaTimers, slaTimerOutput } from './slaStart';
 import type { SlaTimer } from '../engine/sla';
 import { configuredOutputs, DEFAULT_TIER_NAMES, tierRouterProperties } from './description';
@@ -111,15 +111,8 @@ export class TierRouter implements INodeType {
 						ownerRequest(plan, { lead, keys: { scope: reader.scope, leadKey, eventKey }, now, ...(sla ? { sla } : {}), ...(tier.dueAt === undefined ? {} : { dueAt: tier.dueAt }) }),
 					);
 					const { owner, assignedAt, slaTimer, slaMessage } = assigned;
-					// A redelivered event whose messages were never confirmed sent (its run died before
-					// Confirm Delivery): it goes to its tier again, same owner, no new turn, load or timer;
-					// unless a run is still sending them (within the lease): the sender is to retry later.
-					const claim =
-						resend !== undefined && assigned.duplicate && assigned.deliveredAt === undefined && assigned.closedAt === undefined
-							? await store.claimResend(reader.scope, leadKey, eventKey, resend)
-							: undefined;
-					const redelivery = claim?.status === 'resend';
-					const duplicate = assigned.duplicate && !redelivery;
+					const again = await redeliveryOf(store, { scope: reader.scope, leadKey, eventKey }, assigned, resend);
+					const duplicate = assigned.duplicate && again.kind !== 'resend';
 					Object.assign(routing, {
 						eventKey,
 						ownerId: owner.ownerId ?? null,
@@ -131,18 +124,15 @@ export class TierRouter implements INodeType {
 						skipped: owner.skipped,
 						assignedAt: new Date(assignedAt).toISOString(),
 						...(duplicate ? { duplicate: true } : {}),
-						...(redelivery ? { redelivery: true } : {}),
-						...(claim?.status === 'inFlight' ? { deliveryInProgress: true, retryAfterSeconds: Math.ceil(claim.retryAfterMs / 1000) } : {}),
+						...(again.kind === 'resend' ? { redelivery: true } : {}),
+						...(again.kind === 'inFlight' ? { deliveryInProgress: true, retryAfterSeconds: again.retryAfterSeconds } : {}),
 						...(assigned.duplicate && assigned.deliveredAt !== undefined ? { deliveredAt: new Date(assigned.deliveredAt).toISOString() } : {}),
 					});
-					if (redelivery) {
+					if (again.kind === 'resend' && again.firstDueAt !== undefined) {
 						// Sent again with the due time the messages were first made with.
-						const first = assigned.firstDueAt ?? (await store.getSlaTimer<SlaTimer>(reader.scope, eventKey))?.timer.dueAt;
-						if (first !== undefined) {
-							dueAt = first;
-							routing.dueAt = new Date(first).toISOString();
-							routing.dueAtLocal = DateTime.fromMillis(first, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'");
-						}
+						dueAt = again.firstDueAt;
+						routing.dueAt = new Date(dueAt).toISOString();
+						routing.dueAtLocal = DateTime.fromMillis(dueAt, { zone: router.calendar.zone }).toFormat("ccc d LLL yyyy HH:mm '('z')'");
 					}
 					if (!timers) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: 'Start SLA Timer is off in the Options', handoffKey: eventKey }, router.calendar.zone);
 					else if (!policy) routing.slaTimer = slaTimerOutput({ status: 'notStarted', reason: `The tier "${tier.name}" has no SLA`, handoffKey: eventKey }, router.calendar.zone);

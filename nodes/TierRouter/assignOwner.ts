@@ -177,3 +177,27 @@ export async function assignRequested(store: HandoffStore, requests: readonly Ow
 	const results = await store.assignLeads<SlaTimer>(requests.map((r) => r.request), options);
 	return results.map((result, i) => (result.status === 'failed' ? result.error : assigned(result, requests[i].slaMessage())));
 }
+
+/** What a redelivered event's assignment comes to under Resend Until Delivery Confirmed. */
+export type Redelivery =
+	/** Not a redelivery, or one sent to Not Routed (confirmed, closed, or the option is off). */
+	| { kind: 'none' }
+	/** Its messages were never confirmed sent: to its tier again, with the due time they were first made with. */
+	| { kind: 'resend'; firstDueAt?: number }
+	/** A run may still be sending them (within Resend After): the sender is to retry later. */
+	| { kind: 'inFlight'; retryAfterSeconds: number };
+
+/**
+ * A redelivered event whose messages were never confirmed sent (its run died before Confirm
+ * Delivery) goes to its tier again: same owner, no new turn, load or timer; unless a run is
+ * still sending them, within the lease `resendAfterMs`. Without the option (`undefined`) a
+ * redelivery is never sent again.
+ */
+export async function redeliveryOf(store: HandoffStore, keys: { scope: string; leadKey: string; eventKey: string }, assigned: AssignedOwner, resendAfterMs: number | undefined): Promise<Redelivery> {
+	if (resendAfterMs === undefined || !assigned.duplicate || assigned.deliveredAt !== undefined || assigned.closedAt !== undefined) return { kind: 'none' };
+	const claim = await store.claimResend(keys.scope, keys.leadKey, keys.eventKey, resendAfterMs);
+	if (claim.status === 'inFlight') return { kind: 'inFlight', retryAfterSeconds: Math.ceil(claim.retryAfterMs / 1000) };
+	if (claim.status !== 'resend') return { kind: 'none' };
+	const firstDueAt = assigned.firstDueAt ?? (await store.getSlaTimer<SlaTimer>(keys.scope, keys.eventKey))?.timer.dueAt;
+	return { kind: 'resend', ...(firstDueAt === undefined ? {} : { firstDueAt }) };
+}
