@@ -16,8 +16,8 @@
  * Nothing is lost anywhere: a lead whose run died after Tier Router assigned it is sent again by
  * the sender's retry (Resend Until Delivery Confirmed). A message may go twice only in the
  * worker-kill case, for a lead whose run died between sending it and Confirm Delivery, and for a
- * lead answered with its delivery unrecorded (Confirm Delivery failed while the store was down)
- * that a later retry sent again; those are counted and printed. Redeliveries within Tier Router's
+ * lead answered with its delivery unrecorded (the store stayed down longer than Confirm Delivery
+ * waits, 20 s) that a later retry sent again; those are counted and printed. Redeliveries within Tier Router's
  * Resend After (20 s here) are answered 503 and retried.
  */
 import assert from 'node:assert/strict';
