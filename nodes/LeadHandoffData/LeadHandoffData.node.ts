@@ -8,7 +8,7 @@ import {
 
 import { LeadDataError } from '../engine/common/errors';
 import { leadKeyOf } from '../engine/scoring';
-import { ALL_SCOPES, whileUnreachable, type HandoffRelease, type HandoffState, type HandoffStore } from '../store';
+import { ALL_SCOPES, UnreachableWait, type HandoffRelease, type HandoffState, type HandoffStore } from '../store';
 import { clock } from '../shared/clock';
 import { processItems } from '../shared/items';
 import { storeScopeOf, storeScopeOption } from '../shared/leadInput';
@@ -48,7 +48,7 @@ export class LeadHandoffData implements INodeType {
 						name: 'Confirm Delivery',
 						value: 'confirmDelivery',
 						description:
-							"Record that the hand-off's messages (CRM task, Slack, email, SMS) were sent, so Tier Router's Resend Until Delivery Confirmed does not send them again on a redelivered event. Put it after the message steps. Each item passes through with a delivery field. A store it cannot reach (a database restart) is tried again for 20 seconds.",
+							"Record that the hand-off's messages (CRM task, Slack, email, SMS) were sent, so Tier Router's Resend Until Delivery Confirmed does not send them again on a redelivered event. Put it after the message steps. Each item passes through with a delivery field. A store it cannot reach (a database restart) is tried again for up to 20 seconds in all.",
 						action: 'Confirm delivery',
 					},
 					{
@@ -167,9 +167,10 @@ export class LeadHandoffData implements INodeType {
 				operation: this.getNodeParameter('operation', 0) as 'getHistory' | 'erase' | 'release' | 'confirmDelivery',
 				everyScope: this.getNodeParameter('eraseIn', 0, 'allScopes') === 'allScopes',
 				scope: storeScopeOf((this.getNodeParameter('options', 0, {}) as { scope?: unknown }).scope),
+				storeWait: new UnreachableWait(CONFIRM_WAIT_MS),
 			}),
-			async (item, i, { store, operation, everyScope, scope }) => {
-				if (operation === 'confirmDelivery') return { output: 0, json: { ...item.json, delivery: await confirmDelivery(this, store, i, scope) } };
+			async (item, i, { store, operation, everyScope, scope, storeWait }) => {
+				if (operation === 'confirmDelivery') return { output: 0, json: { ...item.json, delivery: await confirmDelivery(this, store, storeWait, i, scope) } };
 				const leadKey = leadKeyOf(this.getNodeParameter('leadKey', i));
 				if (operation === 'erase') {
 					const { deleted } = await store.eraseLead(everyScope ? ALL_SCOPES : scope, leadKey);
@@ -215,20 +216,20 @@ export class LeadHandoffData implements INodeType {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * How long Confirm Delivery waits for a store it cannot reach: the messages went already, and an
- * unrecorded delivery is sent again by the sender's retry. 20 s covers a PostgreSQL restart or
- * failover; the webhook's answer waits as long.
+ * How long Confirm Delivery waits, in one execution, for a store it cannot reach: the messages
+ * went already, and an unrecorded delivery is sent again by the sender's retry. 20 s covers a
+ * PostgreSQL restart or failover; the webhook's answer waits as long.
  */
 const CONFIRM_WAIT_MS = 20_000;
 
 /** Confirm Delivery on one item: the store keeps the first confirmation of the hand-off. */
-async function confirmDelivery(ctx: IExecuteFunctions, store: HandoffStore, i: number, scope: string) {
+async function confirmDelivery(ctx: IExecuteFunctions, store: HandoffStore, storeWait: UnreachableWait, i: number, scope: string) {
 	const given = ctx.getNodeParameter('eventKey', i, '');
 	if (given !== undefined && given !== null && typeof given !== 'string') throw new LeadDataError('Event Key', "the hand-off's event key as text (routing.eventKey), or empty", given);
 	const eventKey = (given ?? '').trim();
 	if (eventKey === '') return { confirmed: false, status: 'nothingToConfirm', note: 'No event key: the lead was not routed to an owner, so there are no hand-off messages to confirm.' };
 	const leadKey = leadKeyOf(ctx.getNodeParameter('leadKey', i));
-	const outcome = await whileUnreachable(() => store.confirmDelivery(scope, leadKey, eventKey, clock.now()), CONFIRM_WAIT_MS);
+	const outcome = await storeWait.run(() => store.confirmDelivery(scope, leadKey, eventKey, clock.now()));
 	if (outcome.status === 'noAssignment') {
 		return { confirmed: false, status: 'noAssignment', eventKey, note: 'No assignment of this event in this store scope (never assigned, a test run that kept nothing, released or erased): nothing was recorded.' };
 	}

@@ -19,7 +19,7 @@ import { SqlHandoffStore } from './store';
 import type { HandoffStore, PostgresSsl, StoreConfig, StoreEnvironment } from './types';
 
 export { StoreError } from './errors';
-export { whileUnreachable } from './reachable';
+export { UnreachableWait } from './reachable';
 export { ALL_SCOPES, DEFAULT_SCOPE, type AllScopes } from './scope';
 export type * from './types';
 

@@ -14,7 +14,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { DEFAULT_TIERS } from '../../nodes/engine/routing';
 import { LeadHandoffData } from '../../nodes/LeadHandoffData/LeadHandoffData.node.ts';
-import { closeAllStores, StoreError, whileUnreachable } from '../../nodes/store';
+import { closeAllStores, StoreError, UnreachableWait } from '../../nodes/store';
 import { tiersToEditorRows } from '../../nodes/TierRouter/editorRules';
 import { TierRouter } from '../../nodes/TierRouter/TierRouter.node.ts';
 import { score } from '../engine/gate/helpers';
@@ -89,40 +89,33 @@ describe('Confirm Delivery and a PostgreSQL restart', () => {
 	}, 60_000);
 });
 
-describe('whileUnreachable', () => {
+describe('the wait for an unreachable store', () => {
 	const lost = () => new StoreError('connection', 'Cannot connect to PostgreSQL at db:5432: connection refused.');
+	const failing = (counter: { tries: number }, error: () => Error, succeedOn = Infinity) => async () => {
+		if (++counter.tries < succeedOn) throw error();
+		return 'written';
+	};
 
 	it('tries again while the store cannot be reached, and returns the first success', async () => {
-		let tries = 0;
-		const result = await whileUnreachable(async () => {
-			if (++tries < 3) throw lost();
-			return 'written';
-		}, 10_000);
-		assert.deepEqual([result, tries], ['written', 3]);
+		const counter = { tries: 0 };
+		assert.equal(await new UnreachableWait(10_000).run(failing(counter, lost, 3)), 'written');
+		assert.equal(counter.tries, 3);
 	});
 
 	it('throws any other failure at once: a wrong value is not waited on', async () => {
-		let tries = 0;
+		const counter = { tries: 0 };
 		const wrong = new StoreError('invalid-input', 'Event Key: expected text');
-		await assert.rejects(
-			whileUnreachable(async () => {
-				tries++;
-				throw wrong;
-			}, 10_000),
-			(e) => e === wrong,
-		);
-		assert.equal(tries, 1);
+		await assert.rejects(new UnreachableWait(10_000).run(failing(counter, () => wrong)), (e) => e === wrong);
+		assert.equal(counter.tries, 1);
 	});
 
-	it('gives up when the store stays away, with the store\'s own error', async () => {
-		let tries = 0;
-		await assert.rejects(
-			whileUnreachable(async () => {
-				tries++;
-				throw lost();
-			}, 600),
-			(e: unknown) => e instanceof StoreError && e.code === 'connection',
-		);
-		assert.ok(tries >= 2, `tried ${tries} times`);
+	it("gives up when the store stays away, with the store's own error; later items of the execution are not waited for again", async () => {
+		const wait = new UnreachableWait(600);
+		const first = { tries: 0 };
+		await assert.rejects(wait.run(failing(first, lost)), (e: unknown) => e instanceof StoreError && e.code === 'connection');
+		assert.ok(first.tries >= 2, `tried ${first.tries} times`);
+		const next = { tries: 0 };
+		await assert.rejects(wait.run(failing(next, lost)), (e: unknown) => e instanceof StoreError && e.code === 'connection');
+		assert.equal(next.tries, 1, 'the wait was spent on the first item');
 	});
 });
