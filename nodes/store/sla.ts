@@ -596,16 +596,17 @@ export async function reassignSlaTimer<T extends SlaTimerRecord>(driver: Driver,
 	});
 }
 
+/** How long a due timer that could not be read waits before a poll reports it again. */
+const UNREADABLE_RETRY_MS = 60 * 60_000;
+
 /**
  * Claims the stages due by `now` of up to `limit` timers of a scope, the most overdue first.
  * Rows another poller holds are skipped (PostgreSQL's SKIP LOCKED; SQLite has one writer at a
  * time): each stage goes to exactly one poller. Returns the fired stages with their timers.
  * A stage `hold` names is leased instead (SlaHold), with the stages before it fired; a lease that
- * ran out is due again, so the next poll claims it like any due stage.
+ * ran out is due again, so the next poll claims it like any due stage. A row that cannot be read
+ * or advanced is set aside in `unreadable` and due again after UNREADABLE_RETRY_MS.
  */
-/** How long a due timer that could not be read waits before a poll reports it again. */
-const UNREADABLE_RETRY_MS = 60 * 60_000;
-
 export async function claimDueSlaStages<T extends SlaTimerRecord>(
 	driver: Driver,
 	scope: string,
