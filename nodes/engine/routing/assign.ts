@@ -50,10 +50,18 @@ export interface SkippedRep {
 }
 
 /**
- * A deterministic, smooth interleaving of the reps by weight, of length sum(weights): each rep
- * appears exactly `weight` times and as evenly spread as possible (nginx's smooth weighted
- * round-robin), so 3:1 gives [a, a, b, a]. Counter n picks `seq[n % seq.length]`, so any run
- * of k * length leads splits exactly by weight.
+ * A deterministic interleaving of the reps by weight, of length sum(weights): each rep appears
+ * exactly `weight` times, and in every prefix of the sequence each rep's count is within
+ * 1 - 1/(2(k-1)) of its exact share (k reps), so 3:1 gives [a, a, b, a]. Counter n picks
+ * `seq[n % seq.length]`, so any run of whole cycles splits exactly by weight.
+ *
+ * Why not nginx's smooth weighted round-robin: it can stray more than one pick from the share
+ * (weights 1,19,1,1,19 reach 1.05). This is the chairman-assignment bound (Tijdeman 1980), met
+ * by earliest-deadline-first over each pick's allowed window (Steiner and Yeomans 1993): the
+ * j-th pick of rep i may come no earlier than the first position where it does not run ahead
+ * by more than the bound, and no later than the last where the rep has not fallen behind by
+ * more. EDF is optimal for unit tasks with release times and deadlines, and Tijdeman proved a
+ * schedule within the bound always exists, so it never misses.
  */
 export function weightedSequence(reps: ReadonlyArray<{ id: string; weight?: number }>): string[] {
 	const weights = reps.map((r) => r.weight ?? 1);
@@ -61,18 +69,36 @@ export function weightedSequence(reps: ReadonlyArray<{ id: string; weight?: numb
 		if (!Number.isInteger(w) || w < 1) throw new RangeError(`weight of ${reps[i].id} must be a positive integer, got ${w}`);
 	});
 	const total = weights.reduce((a, b) => a + b, 0);
-	const current = weights.map(() => 0);
+	if (reps.length === 1) return Array.from({ length: total }, () => reps[0].id);
+	// The bound is (d - 1) / d with d = 2(k - 1); windows in integers, positions 1-based.
+	const d = 2 * (reps.length - 1);
+	const earliest = (i: number, j: number) => ceilDiv((j * d - (d - 1)) * total, d * weights[i]);
+	const latest = (i: number, j: number) => Math.floor(((j - 1) * d + d - 1) * total / (d * weights[i])) + 1;
+	const picked = weights.map(() => 0);
 	const sequence: string[] = [];
-	for (let step = 0; step < total; step++) {
-		let best = 0;
+	for (let t = 1; t <= total; t++) {
+		let best = -1;
+		let bestDeadline = Infinity;
 		for (let i = 0; i < weights.length; i++) {
-			current[i] += weights[i];
-			if (current[i] > current[best]) best = i;
+			const j = picked[i] + 1;
+			if (j > weights[i] || earliest(i, j) > t) continue;
+			const deadline = latest(i, j);
+			// Ties go to the heavier rep, then to the one listed first.
+			if (deadline < bestDeadline || (deadline === bestDeadline && weights[i] > weights[best])) {
+				best = i;
+				bestDeadline = deadline;
+			}
 		}
-		current[best] -= total;
+		// Unreachable by the theorem above; a loud failure beats a silently uneven team.
+		if (best < 0 || bestDeadline < t) throw new Error(`weighted sequence: no rep fits position ${t} of weights ${weights.join(',')}`);
+		picked[best]++;
 		sequence.push(reps[best].id);
 	}
 	return sequence;
+}
+
+function ceilDiv(a: number, b: number): number {
+	return Math.floor((a + b - 1) / b);
 }
 
 export interface OwnerPick {
