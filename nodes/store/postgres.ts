@@ -141,8 +141,10 @@ export class PostgresDriver implements Driver {
 				broken = true;
 			};
 			client.on('error', lost);
+			let begun = false;
 			try {
 				await client.query('BEGIN');
+				begun = true;
 				if (setup) await setup(client);
 				const result = await fn(this.on(client));
 				await client.query(rollback ? 'ROLLBACK' : 'COMMIT');
@@ -156,6 +158,9 @@ export class PostgresDriver implements Driver {
 				}
 				const code = (error as { code?: string })?.code;
 				if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+				// A pooled connection the server closed a moment ago (a restart) can be handed out
+				// before its close is seen; BEGIN fails on it and nothing ran, so a fresh one may try.
+				if (!begun && attempt < MAX_ATTEMPTS && this.explain(error).code === 'connection') continue;
 				throw error instanceof StoreError ? error : this.explain(error);
 			} finally {
 				client.removeListener('error', lost);

@@ -26,9 +26,14 @@ export class PgRelay {
 		this.server = server;
 	}
 
+	/** Every open connection dropped at once, as a server closes them; new ones still accepted. */
+	dropConnections(): void {
+		for (const s of this.open) s.destroy();
+	}
+
 	/** As a restart: every open connection dropped, new ones refused until up(). */
 	async down(): Promise<void> {
-		for (const s of this.open) s.destroy();
+		this.dropConnections();
 		const server = this.server;
 		this.server = undefined;
 		if (server) await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -79,4 +79,17 @@ describeWithPostgres('a lost PostgreSQL connection', () => {
 			{ numRuns: 25 },
 		);
 	}, 120_000);
+
+	it('a pooled connection the server has just closed is not what an assignment fails on: it runs on a fresh one', async () => {
+		// Several idle connections in the pool, all through the relay.
+		const warm = Array.from({ length: 4 }, (_, i) => `warm-${i}@initech.de`);
+		await Promise.all(warm.map((key) => store.assignLead(input(key), to101)));
+		for (let round = 0; round < 5; round++) {
+			const key = `fresh-${round}@initech.de`;
+			// Closed and used in the same tick: the pool cannot have seen the close yet.
+			relay.dropConnections();
+			const result = await store.assignLead(input(key), to101);
+			assert.equal(result.status, 'assigned');
+		}
+	});
 });
