@@ -445,14 +445,20 @@ export class RealN8n {
 		await this.waitForWebhooks(id, workflow.nodes, false, timeoutMs);
 	}
 
-	/** Whether a production webhook is registered: only then does a CORS preflight answer 204. */
+	/**
+	 * Whether a production webhook is registered, asked with a CORS preflight: it answers 204 and
+	 * lists the webhook's methods, read from n8n's webhook table. The 204 alone is not enough: n8n
+	 * clears its webhook cache before it deletes the rows, so a lookup in between caches a webhook
+	 * that is going away, and preflights answer 204 for it long after it is gone.
+	 */
 	async webhookRegistered(path: string, method = 'POST'): Promise<boolean> {
 		const res = await fetch(`${this.baseUrl}/webhook/${path.replace(/^\//, '')}`, {
 			method: 'OPTIONS',
 			headers: { origin: this.baseUrl, 'access-control-request-method': method },
 		});
 		await res.arrayBuffer();
-		return res.status === 204;
+		const methods = (res.headers.get('access-control-allow-methods') ?? '').split(',').map((m) => m.trim());
+		return res.status === 204 && methods.includes(method);
 	}
 
 	private async waitForWebhooks(id: string, nodes: WorkflowNode[], registered: boolean, timeoutMs: number): Promise<void> {
