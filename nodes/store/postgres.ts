@@ -158,10 +158,11 @@ export class PostgresDriver implements Driver {
 				}
 				const code = (error as { code?: string })?.code;
 				if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+				const failure = this.explain(error);
 				// A pooled connection the server closed a moment ago (a restart) can be handed out
 				// before its close is seen; BEGIN fails on it and nothing ran, so a fresh one may try.
-				if (!begun && attempt < MAX_ATTEMPTS && this.explain(error).code === 'connection') continue;
-				throw error instanceof StoreError ? error : this.explain(error);
+				if (!begun && attempt < MAX_ATTEMPTS && failure.code === 'connection') continue;
+				throw failure;
 			} finally {
 				client.removeListener('error', lost);
 				client.release(broken);
